@@ -49,6 +49,8 @@ struct argon2_params {
 
 // Ranges that seal, open and decode accept. The minima are libsodium's Argon2id minima.
 // The maxima bound what a slot read from disk can make the server allocate and spend.
+// NOTE: the maxima are a judgment for small servers, not a measurement. Raising them
+// later is compatible, but builds with the old maxima reject slots sealed above them.
 inline constexpr std::uint64_t argon2_min_ops_limit = 1;
 inline constexpr std::uint64_t argon2_max_ops_limit = 16;
 inline constexpr std::uint64_t argon2_min_mem_limit_bytes = 8192;

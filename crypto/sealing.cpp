@@ -50,7 +50,7 @@ std::vector<unsigned char> seal_content_key(const secret_bytes& content_key,
     std::vector<unsigned char> sealed(sealed_content_key_size);
     if (crypto_box_seal(sealed.data(), content_key.data(), content_key.size(),
                         public_key.data()) != 0) {
-        throw crypto_error(errc::invalid_argument, "user public key is not a valid X25519 key");
+        throw crypto_error(errc::invalid_argument, "user public key is a low-order X25519 point");
     }
     return sealed;
 }

@@ -33,7 +33,8 @@ secret_bytes generate_content_key();
 
 // Seals content_key to public_key. Returns sealed_content_key_size bytes. Throws
 // crypto_error(invalid_argument) when the key or public key has the wrong size, and
-// when public_key is not a valid X25519 point.
+// when libsodium rejects public_key because the shared secret would be all zeros (for
+// example the all-zero key and other low-order points).
 std::vector<unsigned char> seal_content_key(const secret_bytes& content_key,
                                             std::span<const unsigned char> public_key);
 

@@ -65,6 +65,16 @@ TEST_CASE("content key sealing rejects wrong key sizes", "[crypto][sealing]") {
     REQUIRE_THROWS_AS(seal_content_key(generate_content_key(), short_public), crypto_error);
 }
 
+TEST_CASE("content key sealing rejects low-order key", "[crypto][sealing]") {
+    std::array<unsigned char, user_public_key_size> zero_public{};
+    try {
+        seal_content_key(generate_content_key(), zero_public);
+        FAIL("the all-zero public key was accepted");
+    } catch (const crypto_error& error) {
+        REQUIRE(error.code() == errc::invalid_argument);
+    }
+}
+
 TEST_CASE("blob round trips", "[crypto][sealing]") {
     auto content_key = generate_content_key();
     for (std::size_t size : {0, 1, 100, 5000}) {
