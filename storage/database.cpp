@@ -254,6 +254,8 @@ std::int64_t database::last_insert_rowid() const noexcept {
     return sqlite3_last_insert_rowid(handle_);
 }
 
+int database::changes() const noexcept { return sqlite3_changes(handle_); }
+
 void database::fail(int result_code, std::string_view operation) const {
     std::string message(operation);
     if (handle_ != nullptr) {

@@ -74,6 +74,8 @@ public:
     void checkpoint_truncate();
 
     std::int64_t last_insert_rowid() const noexcept;
+    // Returns the number of rows the last INSERT, UPDATE or DELETE changed.
+    int changes() const noexcept;
     const std::filesystem::path& path() const noexcept { return path_; }
     sqlite3* native_handle() const noexcept { return handle_; }
 
