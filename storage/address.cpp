@@ -10,7 +10,7 @@ constexpr std::size_t max_local_part = 64; // RFC 5321 section 4.5.3.1.1
 constexpr std::size_t max_domain = 253;    // the DNS limit on a name written as text
 
 [[noreturn]] void invalid(std::string_view reason) {
-    // The address itself stays out of the message: it is untrusted text and log fodder.
+    // The address stays out of the message because it is untrusted text bound for logs.
     throw storage_error(errc::invalid_argument, {}, "invalid address: " + std::string(reason));
 }
 

@@ -6,11 +6,11 @@
 
 namespace skrynka::storage {
 
-// Returns the canonical form of local@domain: ASCII letters in both the local part and
-// the domain are lowercased; every other byte (including UTF-8 of internationalized
-// addresses) is kept as is. So local parts compare case-insensitively for ASCII, which
-// departs from RFC 5321's letter (local parts may be case-sensitive) the way nearly every
-// mail server does, because people type their address in any case.
+// Returns the canonical form of local@domain. ASCII letters in both the local part and
+// the domain are lowercased, and every other byte (including the UTF-8 of
+// internationalized addresses) is kept as is. Local parts therefore compare
+// case-insensitively for ASCII. RFC 5321 allows case-sensitive local parts, but people
+// type their address in any case, so skrynka folds them like most mail servers.
 //
 // Throws storage_error(invalid_argument) when the address is not exactly one '@' between
 // a non-empty local part of at most 64 bytes and a non-empty domain of at most 253 bytes,

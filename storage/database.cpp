@@ -39,8 +39,8 @@ std::filesystem::path wal_path(const std::filesystem::path& path) {
     return std::filesystem::path(path.string() + "-wal");
 }
 
-// Creates the file with mode 0600 before SQLite sees it, because SQLite would create it
-// with its default of 0644. exclusive makes an existing file an error.
+// Creates the file with mode 0600 before SQLite opens it, because SQLite would create it
+// with its default of 0644. With exclusive set, an existing file is an error.
 void create_private_file(const std::filesystem::path& path, bool exclusive) {
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
     if (exclusive) {
@@ -188,6 +188,8 @@ database database::open_prepared(const std::filesystem::path& path,
         db.execute(pragma);
     }
 
+    sqlite3_busy_timeout(handle, static_cast<int>(options.busy_timeout.count()));
+
     // The first read decrypts page 1; a wrong key or a foreign file fails here, before
     // anything has been written.
     const int verified =
@@ -201,7 +203,6 @@ database database::open_prepared(const std::filesystem::path& path,
         db.fail(verified, "cannot read database schema");
     }
 
-    sqlite3_busy_timeout(handle, static_cast<int>(options.busy_timeout.count()));
     {
         statement journal = db.prepare("PRAGMA journal_mode = WAL");
         if (!journal.step() || journal.column_text(0) != "wal") {

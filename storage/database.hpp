@@ -29,11 +29,10 @@ struct open_options {
 // Size of the raw SQLCipher key in bytes.
 inline constexpr std::size_t raw_key_size = 32;
 
-// One SQLCipher connection. Move-only; closing happens on destruction.
+// One SQLCipher connection. Move-only, and closed on destruction.
 //
-// Thread safety: a database and the statements prepared on it must be used by one
-// thread at a time (the storage executor serializes the calls); distinct database
-// objects are independent.
+// Thread safety: use a database and the statements prepared on it from one thread at a
+// time, which the storage executor ensures. Distinct database objects are independent.
 class database {
 public:
     // Opens or creates the file at path, keys it with raw_key (exactly raw_key_size bytes,
@@ -80,7 +79,7 @@ public:
     sqlite3* native_handle() const noexcept { return handle_; }
 
     // Throws storage_error for an SQLite result code, naming this file, the operation and
-    // SQLite's own message (which never contains bound values).
+    // SQLite's own message (which names tables and columns, never bound values).
     [[noreturn]] void fail(int result_code, std::string_view operation) const;
 
 private:

@@ -163,8 +163,8 @@ void directory::delete_account(account_id id) {
     if (!account_exists(id)) {
         throw_error(errc::not_found, db_.path(), "account not found");
     }
-    // Explicit deletes, not only ON DELETE CASCADE, so the rows go even if a future
-    // connection forgets foreign_keys=ON.
+    // Explicit deletes, not only ON DELETE CASCADE, so the rows go even on a connection
+    // opened without foreign_keys=ON.
     for (const char* sql : {"DELETE FROM key_slots WHERE account_id = ?1",
                             "DELETE FROM addresses WHERE account_id = ?1",
                             "DELETE FROM mailbox_keys WHERE account_id = ?1",

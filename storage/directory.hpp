@@ -23,7 +23,7 @@ inline constexpr std::size_t public_key_size = 32;
 
 enum class account_state : std::int64_t {
     active = 0,
-    disabled = 1, // kept, but logins and deliveries are refused by policy
+    disabled = 1, // kept in the directory; policies decide what a disabled account may do
 };
 
 struct account {

@@ -18,9 +18,9 @@
 namespace skrynka::storage {
 
 // A serialized executor for one database file: a strand on the thread pool that all
-// databases share for blocking work. Calls submitted through one executor run one after
-// another in submission order, never two at once, on some pool thread; calls on
-// different executors may run in parallel. Keep one executor per open database and make
+// databases share for blocking work. Calls submitted through one executor run on a pool
+// thread one after another in submission order, never two at once. Calls on different
+// executors may run in parallel. Keep one executor per open database and make
 // every call on that database through it, so the database is never used from two
 // threads at once.
 //
@@ -38,8 +38,8 @@ public:
     // rethrown in the awaiting coroutine. The coroutine's executor counts as busy while
     // the call is queued or running, so its io_context does not run out of work.
     //
-    // function is moved to the pool thread; anything it refers to must stay alive until
-    // the co_await completes.
+    // function is moved to the pool thread. This executor and anything function refers
+    // to must stay alive until the co_await completes.
     // NOTE: there is no cancellation; a call that has been queued always runs.
     template <class F>
         requires std::invocable<F&>

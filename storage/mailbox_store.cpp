@@ -99,8 +99,8 @@ std::uint32_t mailbox_store::next_uidvalidity() {
             last = query.column_int64(0);
         }
     }
-    // NOTE: after 2106 the clock no longer fits in 32 bits and only the counter advances;
-    // the counter itself would wrap after 2^32 - 1 mailbox creations.
+    // NOTE: after 2106 the clock no longer fits in 32 bits, so only the counter advances.
+    // The counter wraps to 1 once it reaches 2^32 - 1.
     std::int64_t next = std::max(now_seconds(), last + 1);
     if (next > std::numeric_limits<std::uint32_t>::max()) {
         next = last + 1 > std::numeric_limits<std::uint32_t>::max() ? 1 : last + 1;

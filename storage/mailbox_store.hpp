@@ -88,6 +88,8 @@ public:
     // Adds, removes or replaces flags and keywords on the messages with these UIDs.
     // UIDs that do not exist are skipped. Returns the state of every message found, by
     // ascending UID. Throws not_found and invalid_argument as append.
+    // TODO: no UNCHANGEDSINCE condition (RFC 7162 CONDSTORE) yet; callers must compare
+    // modseq themselves, outside this transaction.
     std::vector<flag_update> store_flags(mailbox_id mailbox, std::span<const message_uid> uids,
                                          flag_change change, std::uint32_t flags,
                                          std::span<const std::string> keywords = {});

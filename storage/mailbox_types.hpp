@@ -11,7 +11,8 @@
 namespace skrynka::storage {
 
 using mailbox_id = std::int64_t;
-// An IMAP UID: 1 to 2^32 - 1, strictly increasing within a mailbox, never reused.
+// An IMAP UID: strictly increasing within a mailbox and never reused. The store assigns
+// 1 to 2^32 - 2, because UIDNEXT must fit in 32 bits too.
 using message_uid = std::uint32_t;
 
 // System flags as a bitmask (RFC 9051 section 2.3.2). \Recent is not stored.
@@ -92,7 +93,7 @@ struct copied_uid {
     message_uid destination = 0;
 };
 
-// What a deletion receipt needs of an expunged message.
+// The parts of an expunged message that a deletion receipt digests.
 struct expunged_message {
     message_uid uid = 0;
     bytes sealed_key;

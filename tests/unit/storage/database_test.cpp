@@ -213,3 +213,45 @@ TEST_CASE("constraint failure maps to already_exists", "[storage][statement]") {
     REQUIRE(error_of([&] { db.prepare("INSERT INTO t VALUES ('a')").run(); }) ==
             errc::already_exists);
 }
+
+TEST_CASE("flipped byte on page 1 fails the open", "[storage][database]") {
+    temp_dir dir;
+    const auto path = dir / "a.db";
+    auto key = test::test_key();
+    {
+        auto db = database::open(path, key, open_mode::create_new);
+        db.execute("CREATE TABLE t(x)");
+    }
+    const auto original = test::read_bytes(path);
+    REQUIRE(original.size() >= 4096);
+
+    // The salt, the encrypted span, the IV and the HMAC of page 1.
+    for (std::size_t offset : {0, 15, 16, 100, 4000, 4015, 4016, 4095}) {
+        INFO("offset " << offset);
+        auto damaged = original;
+        damaged[offset] ^= 0x01;
+        test::write_bytes(path, damaged);
+        REQUIRE(error_of([&] { database::open(path, key, open_mode::open_existing); }) ==
+                errc::wrong_key_or_not_a_database);
+        REQUIRE(test::read_bytes(path) == damaged);
+    }
+}
+
+TEST_CASE("flipped byte on a data page is reported", "[storage][database]") {
+    temp_dir dir;
+    const auto path = dir / "a.db";
+    auto key = test::test_key();
+    {
+        auto db = database::open(path, key, open_mode::create_new);
+        db.execute("CREATE TABLE t(x)");
+        db.execute("INSERT INTO t VALUES (zeroblob(100))");
+    }
+    auto damaged = test::read_bytes(path);
+    REQUIRE(damaged.size() >= 2 * 4096);
+    damaged[4096 + 200] ^= 0x80;
+    test::write_bytes(path, damaged);
+
+    auto db = database::open(path, key, open_mode::open_existing);
+    const errc value = error_of([&] { db.prepare("SELECT count(*) FROM t").run(); });
+    REQUIRE((value == errc::corrupt || value == errc::wrong_key_or_not_a_database));
+}
