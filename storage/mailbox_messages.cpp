@@ -149,10 +149,8 @@ std::vector<message_row> mailbox_store::list_messages(mailbox_id mailbox) {
     query.bind(1, mailbox);
 
     std::vector<message_row> rows;
-    std::vector<std::int64_t> row_ids;
     while (query.step()) {
         message_row row;
-        row_ids.push_back(query.column_int64(0));
         row.uid = static_cast<message_uid>(query.column_int64(1));
         row.modseq = query.column_int64(2);
         row.flags = static_cast<std::uint32_t>(query.column_int64(3));
@@ -165,10 +163,21 @@ std::vector<message_row> mailbox_store::list_messages(mailbox_id mailbox) {
         row.chunk_count = query.column_int64(9);
         rows.push_back(std::move(row));
     }
-    // TODO: one keyword query per message; a single join would scale better for large
-    // mailboxes.
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        rows[i].keywords = keywords_of(row_ids[i]);
+
+    // Keywords of the whole mailbox in one pass, in the same UID order as rows.
+    statement keywords = db_.prepare(
+        "SELECT m.uid, k.keyword FROM keywords k JOIN messages m ON m.id = k.message "
+        "WHERE m.mailbox_id = ?1 ORDER BY m.uid, k.keyword");
+    keywords.bind(1, mailbox);
+    auto next_row = rows.begin();
+    while (keywords.step()) {
+        const auto uid = static_cast<message_uid>(keywords.column_int64(0));
+        while (next_row != rows.end() && next_row->uid < uid) {
+            ++next_row;
+        }
+        if (next_row != rows.end() && next_row->uid == uid) {
+            next_row->keywords.push_back(keywords.column_text(1));
+        }
     }
     return rows;
 }

@@ -1,5 +1,7 @@
 #include "storage/error.hpp"
 #include "storage/executor.hpp"
+#include "storage/mailbox_store.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -123,4 +125,38 @@ TEST_CASE("executor propagates exceptions to the awaiter", "[storage][executor]"
     REQUIRE(caught == errc::busy);
     REQUIRE(void_caught);
     REQUIRE(later_call_ran);
+}
+
+TEST_CASE("executor drives a mailbox store", "[storage][executor]") {
+    skrynka::storage::test::temp_dir dir;
+    auto key = skrynka::storage::test::test_key();
+    auto store = mailbox_store::open(dir / "mailbox.db", key, open_mode::create_new);
+
+    asio::io_context io;
+    asio::thread_pool pool(2);
+    executor serial(pool);
+    std::vector<message_uid> uids;
+    std::error_code missing;
+
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            const auto inbox = co_await serial.run([&] { return store.create_mailbox("INBOX"); });
+            for (int i = 0; i < 3; ++i) {
+                new_message message;
+                message.chunks = {{1, 2, 3}};
+                uids.push_back(co_await serial.run([&] { return store.append(inbox.id, message); }));
+            }
+            try {
+                co_await serial.run([&] { return store.status(inbox.id + 1); });
+            } catch (const storage_error& error) {
+                missing = error.code();
+            }
+        },
+        asio::detached);
+    io.run();
+    pool.join();
+
+    REQUIRE(uids == std::vector<message_uid>{1, 2, 3});
+    REQUIRE(missing == errc::not_found);
 }

@@ -1,3 +1,4 @@
+#include "storage/directory.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
 #include "temp_dir.hpp"
@@ -104,10 +105,17 @@ TEST_CASE("marker never appears in raw files", "[storage][mailbox]") {
     temp_dir dir;
     const std::string marker = "MARKERq7Zx9";
     auto storage_key = test::test_key();
-    const auto path = mailbox_database_path(dir.path(), 7);
-    std::filesystem::create_directories(path.parent_path());
+    auto mailbox_key = test::test_key();
 
-    auto store = mailbox_store::open(path, storage_key, open_mode::create_new);
+    auto directory_db = directory::open(dir / "directory.db", storage_key, open_mode::create_new);
+    const std::vector<unsigned char> public_key(32, 0x42);
+    const auto account = directory_db.create_account("owner@example.org", public_key, mailbox_key);
+    directory_db.add_alias(marker + "@example.org", account);
+    directory_db.add_key_slot(account, 1, marker, bytes_of(marker + "-slot"));
+
+    const auto path = mailbox_database_path(dir.path(), account);
+    std::filesystem::create_directories(path.parent_path());
+    auto store = mailbox_store::open(path, mailbox_key, open_mode::create_new);
     const auto box = store.create_mailbox("Projects/" + marker);
     auto message = sample_message(marker + "-chunk");
     message.keywords = {marker};
@@ -116,24 +124,28 @@ TEST_CASE("marker never appears in raw files", "[storage][mailbox]") {
     store.append(box.id, message);
     store.store_flags(box.id, std::vector<message_uid>{1}, flag_change::add, flag::flagged);
 
+    // Before any checkpoint the data sits in the -wal files.
     int files = 0;
     REQUIRE(std::filesystem::exists(path.string() + "-wal"));
+    REQUIRE(std::filesystem::exists(dir / "directory.db-wal"));
     REQUIRE_FALSE(occurs_in_files(dir.path(), marker, files));
-    REQUIRE(files >= 2);
+    REQUIRE(files >= 6);
 
     store.db().checkpoint_truncate();
+    directory_db.db().checkpoint_truncate();
     files = 0;
     REQUIRE_FALSE(occurs_in_files(dir.path(), marker, files));
 
-    store = mailbox_store::open(path, storage_key, open_mode::open_existing);
+    store = mailbox_store::open(path, mailbox_key, open_mode::open_existing);
     store.expunge(box.id, std::vector<message_uid>{1});
     files = 0;
     REQUIRE_FALSE(occurs_in_files(dir.path(), marker, files));
 
     { auto closing = std::move(store); }
+    { auto closing = std::move(directory_db); }
     files = 0;
     REQUIRE_FALSE(occurs_in_files(dir.path(), marker, files));
-    REQUIRE(files >= 1);
+    REQUIRE(files >= 2);
 }
 
 TEST_CASE("UIDs are never reused after expunge and reopen", "[storage][mailbox]") {
@@ -343,4 +355,20 @@ TEST_CASE("mailbox store rejects the wrong key", "[storage][mailbox]") {
     auto other = test::test_key();
     REQUIRE(error_of([&] { mailbox_store::open(f.path, other, open_mode::open_existing); }) ==
             errc::wrong_key_or_not_a_database);
+}
+
+TEST_CASE("UID space exhaustion is too_big", "[storage][mailbox]") {
+    fixture f;
+    const auto box = f.store.create_mailbox("INBOX");
+    f.store.db()
+        .prepare("UPDATE mailboxes SET uidnext = 4294967294 WHERE id = ?1")
+        .bind(1, box.id)
+        .run();
+    REQUIRE(f.store.append(box.id, sample_message()) == 4294967294u);
+    REQUIRE(f.store.status(box.id).uidnext == 4294967295u);
+    REQUIRE(error_of([&] { f.store.append(box.id, sample_message()); }) == errc::too_big);
+    REQUIRE(error_of([&] {
+                f.store.copy(box.id, std::vector<message_uid>{4294967294u}, box.id);
+            }) == errc::too_big);
+    REQUIRE(f.store.status(box.id).messages == 1);
 }
