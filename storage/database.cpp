@@ -2,15 +2,13 @@
 
 #include "storage/error.hpp"
 
-#include <sqlite3.h>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 #include <utility>
 
 namespace skrynka::storage {
@@ -130,7 +128,9 @@ database& database::operator=(database&& other) noexcept {
     return *this;
 }
 
-database::~database() { close(); }
+database::~database() {
+    close();
+}
 
 void database::close() noexcept {
     if (handle_ != nullptr) {
@@ -158,8 +158,7 @@ database database::open(const std::filesystem::path& path, const crypto::secret_
 }
 
 database database::open_prepared(const std::filesystem::path& path,
-                                 const crypto::secret_bytes& raw_key,
-                                 const open_options& options) {
+                                 const crypto::secret_bytes& raw_key, const open_options& options) {
     // The file exists now in every mode, so SQLite is never allowed to create one.
     sqlite3* handle = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE |
@@ -178,8 +177,8 @@ database database::open_prepared(const std::filesystem::path& path,
 
     {
         const crypto::secret_bytes literal = raw_key_literal(raw_key);
-        const int keyed = sqlite3_key_v2(handle, "main", literal.data(),
-                                         static_cast<int>(literal.size()));
+        const int keyed =
+            sqlite3_key_v2(handle, "main", literal.data(), static_cast<int>(literal.size()));
         if (keyed != SQLITE_OK) {
             db.fail(keyed, "cannot set database key");
         }
@@ -217,8 +216,8 @@ database database::open_prepared(const std::filesystem::path& path,
 
 statement database::prepare(std::string_view sql) {
     sqlite3_stmt* handle = nullptr;
-    const int result = sqlite3_prepare_v2(handle_, sql.data(), static_cast<int>(sql.size()),
-                                          &handle, nullptr);
+    const int result =
+        sqlite3_prepare_v2(handle_, sql.data(), static_cast<int>(sql.size()), &handle, nullptr);
     if (result != SQLITE_OK) {
         fail(result, "cannot prepare statement");
     }
@@ -255,7 +254,9 @@ std::int64_t database::last_insert_rowid() const noexcept {
     return sqlite3_last_insert_rowid(handle_);
 }
 
-int database::changes() const noexcept { return sqlite3_changes(handle_); }
+int database::changes() const noexcept {
+    return sqlite3_changes(handle_);
+}
 
 void database::fail(int result_code, std::string_view operation) const {
     std::string message(operation);

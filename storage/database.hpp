@@ -34,7 +34,7 @@ inline constexpr std::size_t raw_key_size = 32;
 // Thread safety: use a database and the statements prepared on it from one thread at a
 // time, which the storage executor ensures. Distinct database objects are independent.
 class database {
-public:
+  public:
     // Opens or creates the file at path, keys it with raw_key (exactly raw_key_size bytes,
     // invalid_argument otherwise), pins the cipher settings (4096-byte pages, HMAC-SHA512,
     // PBKDF2-HMAC-SHA512 with 256000 iterations, no plaintext header) and then proves the
@@ -82,11 +82,10 @@ public:
     // SQLite's own message (which names tables and columns, never bound values).
     [[noreturn]] void fail(int result_code, std::string_view operation) const;
 
-private:
+  private:
     database(sqlite3* handle, std::filesystem::path path) noexcept;
     static database open_prepared(const std::filesystem::path& path,
-                                  const crypto::secret_bytes& raw_key,
-                                  const open_options& options);
+                                  const crypto::secret_bytes& raw_key, const open_options& options);
     void close() noexcept;
 
     sqlite3* handle_ = nullptr;

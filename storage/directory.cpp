@@ -165,10 +165,10 @@ void directory::delete_account(account_id id) {
     }
     // Explicit deletes, not only ON DELETE CASCADE, so the rows go even on a connection
     // opened without foreign_keys=ON.
-    for (const char* sql : {"DELETE FROM key_slots WHERE account_id = ?1",
-                            "DELETE FROM addresses WHERE account_id = ?1",
-                            "DELETE FROM mailbox_keys WHERE account_id = ?1",
-                            "DELETE FROM accounts WHERE id = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM key_slots WHERE account_id = ?1",
+          "DELETE FROM addresses WHERE account_id = ?1",
+          "DELETE FROM mailbox_keys WHERE account_id = ?1", "DELETE FROM accounts WHERE id = ?1"}) {
         db_.prepare(sql).bind(1, id).run();
     }
     tx.commit();

@@ -28,7 +28,7 @@ enum class account_state : std::int64_t {
 
 struct account {
     account_id id = 0;
-    std::string address; // canonical primary address (see canonical_address)
+    std::string address;      // canonical primary address (see canonical_address)
     std::int64_t created = 0; // seconds since the Unix epoch
     std::array<unsigned char, public_key_size> public_key{};
     account_state state = account_state::active;
@@ -63,19 +63,18 @@ struct recipient {
 // Not thread-safe: use one directory from one thread at a time (the storage executor
 // serializes the calls). Move-only; closes on destruction.
 class directory {
-public:
+  public:
     // Opens directory.db with the storage key and brings its schema up to date. Throws
     // what database::open and migrate throw.
-    static directory open(const std::filesystem::path& path, const crypto::secret_bytes& storage_key,
-                          open_mode mode);
+    static directory open(const std::filesystem::path& path,
+                          const crypto::secret_bytes& storage_key, open_mode mode);
 
     // Creates an account with its primary address, public key and mailbox database key
     // (raw_key_size bytes). Returns the new account id; ids are never reused.
     // Throws already_exists when the address is taken by an account or an alias, and
     // invalid_argument for a malformed address, an address with '+' or a key of the wrong
     // size.
-    account_id create_account(std::string_view address,
-                              std::span<const unsigned char> public_key,
+    account_id create_account(std::string_view address, std::span<const unsigned char> public_key,
                               const crypto::secret_bytes& mailbox_database_key);
 
     // Finds an account by its primary address (not by alias: see resolve_recipient) or
@@ -135,7 +134,7 @@ public:
 
     database& db() noexcept { return db_; }
 
-private:
+  private:
     explicit directory(database db) noexcept;
     bool account_exists(account_id id);
 

@@ -1,7 +1,6 @@
 #include "storage/error.hpp"
 
 #include <sqlite3.h>
-
 #include <utility>
 
 namespace skrynka::storage {
@@ -9,7 +8,7 @@ namespace skrynka::storage {
 namespace {
 
 class category final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "storage"; }
 
     std::string message(int value) const override {

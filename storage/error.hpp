@@ -36,13 +36,13 @@ errc errc_from_sqlite(int result_code) noexcept;
 // A storage failure. what() is a full sentence naming the file, for operators' logs;
 // it never contains a key or message content. Thread-safe to copy and read.
 class storage_error : public std::system_error {
-public:
+  public:
     storage_error(errc value, std::filesystem::path path, std::string message);
 
     const std::filesystem::path& path() const noexcept { return path_; }
     const char* what() const noexcept override { return message_.c_str(); }
 
-private:
+  private:
     std::filesystem::path path_;
     std::string message_;
 };

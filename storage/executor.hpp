@@ -8,7 +8,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <concepts>
 #include <exception>
 #include <optional>
@@ -27,7 +26,7 @@ namespace skrynka::storage {
 // Thread safety: run() may be called from any thread and any coroutine. The pool must
 // outlive every executor made from it and every call still queued.
 class executor {
-public:
+  public:
     using strand_type = boost::asio::strand<boost::asio::thread_pool::executor_type>;
 
     explicit executor(boost::asio::thread_pool& pool)
@@ -42,21 +41,19 @@ public:
     // to must stay alive until the co_await completes.
     // NOTE: there is no cancellation; a call that has been queued always runs.
     template <class F>
-        requires std::invocable<F&>
-    boost::asio::awaitable<std::invoke_result_t<F&>> run(F function);
+    requires std::invocable<F&> boost::asio::awaitable<std::invoke_result_t<F&>> run(F function);
 
     strand_type get_strand() const { return strand_; }
 
-private:
-    template <class Result, class Handler, class F>
-    void start(Handler handler, F function);
+  private:
+    template <class Result, class Handler, class F> void start(Handler handler, F function);
 
     strand_type strand_;
 };
 
 template <class F>
-    requires std::invocable<F&>
-boost::asio::awaitable<std::invoke_result_t<F&>> executor::run(F function) {
+requires std::invocable<F&> boost::asio::awaitable<std::invoke_result_t<F&>>
+executor::run(F function) {
     using result_type = std::invoke_result_t<F&>;
     using token_type = const boost::asio::use_awaitable_t<>&;
 
@@ -67,9 +64,8 @@ boost::asio::awaitable<std::invoke_result_t<F&>> executor::run(F function) {
     } else {
         // std::optional carries the result, so result_type needs no default constructor.
         std::optional<result_type> result =
-            co_await boost::asio::async_initiate<token_type,
-                                                 void(std::exception_ptr,
-                                                      std::optional<result_type>)>(
+            co_await boost::asio::async_initiate<token_type, void(std::exception_ptr,
+                                                                  std::optional<result_type>)>(
                 [this](auto handler, F call) {
                     start<result_type>(std::move(handler), std::move(call));
                 },
@@ -78,8 +74,7 @@ boost::asio::awaitable<std::invoke_result_t<F&>> executor::run(F function) {
     }
 }
 
-template <class Result, class Handler, class F>
-void executor::start(Handler handler, F function) {
+template <class Result, class Handler, class F> void executor::start(Handler handler, F function) {
     auto work = boost::asio::make_work_guard(handler);
     boost::asio::post(strand_, [handler = std::move(handler), function = std::move(function),
                                 work = std::move(work)]() mutable {
@@ -99,10 +94,10 @@ void executor::start(Handler handler, F function) {
             } catch (...) {
                 error = std::current_exception();
             }
-            boost::asio::post(work.get_executor(),
-                              [handler = std::move(handler), error, value = std::move(value)]() mutable {
-                                  handler(error, std::move(value));
-                              });
+            boost::asio::post(work.get_executor(), [handler = std::move(handler), error,
+                                                    value = std::move(value)]() mutable {
+                handler(error, std::move(value));
+            });
         }
         // The completion is queued on the coroutine's executor, which now holds its own
         // work count, so the guard may go.

@@ -3,24 +3,25 @@
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace skrynka::storage {
 
 namespace {
 
-std::string describe_errno(int error) { return std::string(" (") + std::strerror(error) + ")"; }
+std::string describe_errno(int error) {
+    return std::string(" (") + std::strerror(error) + ")";
+}
 
 // Closes the descriptor on every exit path.
 class file_descriptor {
-public:
+  public:
     explicit file_descriptor(int fd) noexcept : fd_(fd) {}
     file_descriptor(const file_descriptor&) = delete;
     file_descriptor& operator=(const file_descriptor&) = delete;
@@ -36,7 +37,7 @@ public:
         return fd;
     }
 
-private:
+  private:
     int fd_;
 };
 
@@ -48,7 +49,8 @@ void write_all(int fd, const unsigned char* data, std::size_t size,
             if (errno == EINTR) {
                 continue;
             }
-            throw_error(errc::io_error, path, "cannot write storage key file" + describe_errno(errno));
+            throw_error(errc::io_error, path,
+                        "cannot write storage key file" + describe_errno(errno));
         }
         data += written;
         size -= static_cast<std::size_t>(written);
@@ -64,7 +66,8 @@ void sync_parent(const std::filesystem::path& path) {
     }
     file_descriptor dir(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() < 0 || ::fsync(dir.get()) != 0) {
-        throw_error(errc::io_error, path, "cannot sync the key file's folder" + describe_errno(errno));
+        throw_error(errc::io_error, path,
+                    "cannot sync the key file's folder" + describe_errno(errno));
     }
 }
 
@@ -92,15 +95,18 @@ crypto::secret_bytes write_storage_key(const std::filesystem::path& path) {
         // The umask can only narrow 0600, but an explicit fchmod makes the mode independent
         // of it.
         if (::fchmod(fd.get(), 0600) != 0) {
-            throw_error(errc::io_error, path, "cannot set storage key file mode" + describe_errno(errno));
+            throw_error(errc::io_error, path,
+                        "cannot set storage key file mode" + describe_errno(errno));
         }
         crypto::secret_bytes key = crypto::secret_bytes::random(raw_key_size);
         write_all(fd.get(), key.data(), key.size(), path);
         if (::fsync(fd.get()) != 0) {
-            throw_error(errc::io_error, path, "cannot sync storage key file" + describe_errno(errno));
+            throw_error(errc::io_error, path,
+                        "cannot sync storage key file" + describe_errno(errno));
         }
         if (::close(fd.release()) != 0) {
-            throw_error(errc::io_error, path, "cannot close storage key file" + describe_errno(errno));
+            throw_error(errc::io_error, path,
+                        "cannot close storage key file" + describe_errno(errno));
         }
         sync_parent(path);
         return key;
@@ -147,7 +153,8 @@ crypto::secret_bytes read_storage_key(const std::filesystem::path& path) {
             if (errno == EINTR) {
                 continue;
             }
-            throw_error(errc::io_error, path, "cannot read storage key file" + describe_errno(errno));
+            throw_error(errc::io_error, path,
+                        "cannot read storage key file" + describe_errno(errno));
         }
         if (got == 0) {
             break;

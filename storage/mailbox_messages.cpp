@@ -27,7 +27,8 @@ void check_keyword(std::string_view keyword, const database& db) {
         const auto byte = static_cast<unsigned char>(c);
         if (byte <= 0x20 || byte >= 0x7f ||
             std::string_view("(){%*\"\\]").find(c) != std::string_view::npos) {
-            throw_error(errc::invalid_argument, db.path(), "keyword contains a character outside an IMAP atom");
+            throw_error(errc::invalid_argument, db.path(),
+                        "keyword contains a character outside an IMAP atom");
         }
     }
 }
@@ -67,7 +68,8 @@ message_uid take_uid(std::uint32_t& uidnext, const database& db) {
 } // namespace
 
 std::vector<std::string> mailbox_store::keywords_of(std::int64_t message_row_id) {
-    statement query = db_.prepare("SELECT keyword FROM keywords WHERE message = ?1 ORDER BY keyword");
+    statement query =
+        db_.prepare("SELECT keyword FROM keywords WHERE message = ?1 ORDER BY keyword");
     query.bind(1, message_row_id);
     std::vector<std::string> keywords;
     while (query.step()) {
@@ -143,9 +145,9 @@ message_uid mailbox_store::append_locked(mailbox_id mailbox, const new_message& 
 
 std::vector<message_row> mailbox_store::list_messages(mailbox_id mailbox) {
     load_counters(mailbox); // not_found for an unknown mailbox
-    statement query = db_.prepare(
-        "SELECT id, uid, modseq, flags, internal_date, size, message_id, sealed_key, "
-        "sealed_summary, chunk_count FROM messages WHERE mailbox_id = ?1 ORDER BY uid");
+    statement query =
+        db_.prepare("SELECT id, uid, modseq, flags, internal_date, size, message_id, sealed_key, "
+                    "sealed_summary, chunk_count FROM messages WHERE mailbox_id = ?1 ORDER BY uid");
     query.bind(1, mailbox);
 
     std::vector<message_row> rows;
@@ -165,9 +167,9 @@ std::vector<message_row> mailbox_store::list_messages(mailbox_id mailbox) {
     }
 
     // Keywords of the whole mailbox in one pass, in the same UID order as rows.
-    statement keywords = db_.prepare(
-        "SELECT m.uid, k.keyword FROM keywords k JOIN messages m ON m.id = k.message "
-        "WHERE m.mailbox_id = ?1 ORDER BY m.uid, k.keyword");
+    statement keywords =
+        db_.prepare("SELECT m.uid, k.keyword FROM keywords k JOIN messages m ON m.id = k.message "
+                    "WHERE m.mailbox_id = ?1 ORDER BY m.uid, k.keyword");
     keywords.bind(1, mailbox);
     auto next_row = rows.begin();
     while (keywords.step()) {
@@ -196,11 +198,12 @@ std::vector<flag_update> mailbox_store::store_flags(mailbox_id mailbox,
     counters values = load_counters(mailbox);
     const std::int64_t modseq = values.highestmodseq + 1;
 
-    statement select = db_.prepare(
-        "SELECT id, flags, modseq FROM messages WHERE mailbox_id = ?1 AND uid = ?2");
+    statement select =
+        db_.prepare("SELECT id, flags, modseq FROM messages WHERE mailbox_id = ?1 AND uid = ?2");
     statement update = db_.prepare("UPDATE messages SET flags = ?2, modseq = ?3 WHERE id = ?1");
     statement clear_keywords = db_.prepare("DELETE FROM keywords WHERE message = ?1");
-    statement insert_keyword = db_.prepare("INSERT INTO keywords (message, keyword) VALUES (?1, ?2)");
+    statement insert_keyword =
+        db_.prepare("INSERT INTO keywords (message, keyword) VALUES (?1, ?2)");
 
     std::vector<flag_update> updates;
     bool any_changed = false;
@@ -273,7 +276,8 @@ std::vector<copied_uid> mailbox_store::copy(mailbox_id source, std::span<const m
 std::vector<copied_uid> mailbox_store::move(mailbox_id source, std::span<const message_uid> uids,
                                             mailbox_id destination) {
     if (source == destination) {
-        throw_error(errc::invalid_argument, db_.path(), "cannot move messages to their own mailbox");
+        throw_error(errc::invalid_argument, db_.path(),
+                    "cannot move messages to their own mailbox");
     }
     transaction tx(db_);
     auto copied = copy_locked(source, uids, destination);
@@ -302,10 +306,10 @@ std::vector<copied_uid> mailbox_store::copy_locked(mailbox_id source,
         "sealed_key, sealed_summary, chunk_count) "
         "SELECT ?2, ?3, ?4, flags, internal_date, size, message_id, sealed_key, sealed_summary, "
         "chunk_count FROM messages WHERE id = ?1");
-    statement copy_keywords = db_.prepare(
-        "INSERT INTO keywords (message, keyword) SELECT ?2, keyword FROM keywords WHERE message = ?1");
-    statement copy_chunks = db_.prepare(
-        "INSERT INTO chunks (message, idx, data) SELECT ?2, idx, data FROM chunks WHERE message = ?1");
+    statement copy_keywords = db_.prepare("INSERT INTO keywords (message, keyword) SELECT ?2, "
+                                          "keyword FROM keywords WHERE message = ?1");
+    statement copy_chunks = db_.prepare("INSERT INTO chunks (message, idx, data) SELECT ?2, idx, "
+                                        "data FROM chunks WHERE message = ?1");
 
     std::vector<copied_uid> copied;
     for (const message_uid uid : normalized_uids(uids)) {
@@ -350,9 +354,9 @@ std::vector<expunged_message> mailbox_store::expunge_locked(mailbox_id mailbox,
                                                             std::span<const message_uid> uids) {
     counters values = load_counters(mailbox);
 
-    statement select = db_.prepare(
-        "SELECT m.id, m.sealed_key, (SELECT coalesce(sum(length(data)), 0) FROM chunks "
-        "WHERE message = m.id) FROM messages m WHERE m.mailbox_id = ?1 AND m.uid = ?2");
+    statement select =
+        db_.prepare("SELECT m.id, m.sealed_key, (SELECT coalesce(sum(length(data)), 0) FROM chunks "
+                    "WHERE message = m.id) FROM messages m WHERE m.mailbox_id = ?1 AND m.uid = ?2");
     statement delete_keywords = db_.prepare("DELETE FROM keywords WHERE message = ?1");
     statement delete_chunks = db_.prepare("DELETE FROM chunks WHERE message = ?1");
     statement delete_message = db_.prepare("DELETE FROM messages WHERE id = ?1");

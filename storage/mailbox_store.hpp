@@ -41,7 +41,7 @@ std::filesystem::path mailbox_database_path(const std::filesystem::path& state_d
 // Not thread-safe: use one store from one thread at a time (the storage executor
 // serializes the calls). Move-only; closes on destruction.
 class mailbox_store {
-public:
+  public:
     // Opens the file with the account's mailbox database key and brings its schema up to
     // date. Throws what database::open and migrate throw.
     static mailbox_store open(const std::filesystem::path& path,
@@ -55,6 +55,8 @@ public:
     // They keep their UIDVALIDITY and UIDs, since their messages move with them. Throws
     // not_found, already_exists when the new name or a renamed child's name is taken, and
     // invalid_argument when new_name is old_name or lies below it.
+    // NOTE: IMAP's RENAME of INBOX moves its messages and leaves INBOX empty (RFC 9051
+    // section 6.3.6). This renames INBOX like any mailbox, so the IMAP layer handles it.
     void rename_mailbox(std::string_view old_name, std::string_view new_name);
 
     // Deletes a mailbox and its messages (children stay). Returns the expunged messages,
@@ -107,7 +109,9 @@ public:
 
     // Deletes the messages with these UIDs whether or not they carry \Deleted (choosing
     // them is the caller's job). UIDs that do not exist are skipped. Returns what was
-    // deleted, by ascending UID. Throws not_found for an unknown mailbox.
+    // deleted, by ascending UID. Throws not_found for an unknown mailbox. secure_delete
+    // zeroes the freed pages, but older copies stay in the WAL until
+    // db().checkpoint_truncate(), which must run before a receipt says the bytes are gone.
     std::vector<expunged_message> expunge(mailbox_id mailbox, std::span<const message_uid> uids);
 
     // Returns up to count body chunks of one message, starting at chunk first, in order.
@@ -117,7 +121,7 @@ public:
 
     database& db() noexcept { return db_; }
 
-private:
+  private:
     explicit mailbox_store(database db) noexcept;
 
     struct counters {

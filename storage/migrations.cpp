@@ -28,8 +28,8 @@ int migrate(database& db, std::span<const migration> steps) {
     if (before > latest) {
         throw_error(errc::schema_too_new, db.path(),
                     "database schema version " + std::to_string(before) +
-                        " is newer than the highest this program knows (" +
-                        std::to_string(latest) + "); upgrade skrynka to open");
+                        " is newer than the highest this program knows (" + std::to_string(latest) +
+                        "); upgrade skrynka to open");
     }
 
     for (int version = before + 1; version <= latest; ++version) {

@@ -3,9 +3,8 @@
 #include "storage/database.hpp"
 #include "storage/error.hpp"
 
-#include <sqlite3.h>
-
 #include <cstring>
+#include <sqlite3.h>
 #include <utility>
 
 namespace skrynka::storage {
@@ -25,7 +24,9 @@ statement& statement::operator=(statement&& other) noexcept {
     return *this;
 }
 
-statement::~statement() { sqlite3_finalize(handle_); }
+statement::~statement() {
+    sqlite3_finalize(handle_);
+}
 
 void statement::check_bind(int result_code, int index) {
     if (result_code != SQLITE_OK) {

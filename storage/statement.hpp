@@ -22,7 +22,7 @@ class database;
 // Every failure throws storage_error naming the database file. Not thread-safe; the
 // owning database must outlive the statement.
 class statement {
-public:
+  public:
     statement(const database& owner, sqlite3_stmt* handle) noexcept;
     statement(statement&& other) noexcept;
     statement& operator=(statement&& other) noexcept;
@@ -54,7 +54,7 @@ public:
     // Returns the size in bytes of a text or blob column without copying it.
     std::int64_t column_size(int index) const;
 
-private:
+  private:
     void check_bind(int result_code, int index);
 
     const database* owner_ = nullptr;

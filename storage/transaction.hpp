@@ -12,7 +12,7 @@ class database;
 //
 // Not thread-safe; the database must outlive the transaction.
 class transaction {
-public:
+  public:
     explicit transaction(database& db);
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;
@@ -22,7 +22,7 @@ public:
     // storage_error (busy, io_error, disk_full, ...); the destructor then rolls back.
     void commit();
 
-private:
+  private:
     database& db_;
     bool open_ = false;
 };

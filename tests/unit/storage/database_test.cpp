@@ -4,7 +4,6 @@
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <string>
 

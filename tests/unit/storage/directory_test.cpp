@@ -4,7 +4,6 @@
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 
 using namespace skrynka::storage;
@@ -84,15 +83,17 @@ TEST_CASE("directory rejects a taken address", "[storage][directory]") {
     const account_id alice = f.dir_db.create_account("alice@example.org", public_key, mailbox_key);
     f.dir_db.add_alias("postmaster@example.org", alice);
 
-    REQUIRE(error_of([&] { f.dir_db.create_account("ALICE@example.org", public_key, mailbox_key); }) ==
-            errc::already_exists);
+    REQUIRE(error_of([&] {
+                f.dir_db.create_account("ALICE@example.org", public_key, mailbox_key);
+            }) == errc::already_exists);
     REQUIRE(error_of([&] {
                 f.dir_db.create_account("postmaster@example.org", public_key, mailbox_key);
             }) == errc::already_exists);
     REQUIRE(error_of([&] { f.dir_db.add_alias("alice@example.org", alice); }) ==
             errc::already_exists);
-    REQUIRE(error_of([&] { f.dir_db.create_account("a+b@example.org", public_key, mailbox_key); }) ==
-            errc::invalid_argument);
+    REQUIRE(error_of([&] {
+                f.dir_db.create_account("a+b@example.org", public_key, mailbox_key);
+            }) == errc::invalid_argument);
     REQUIRE(error_of([&] {
                 f.dir_db.create_account("bob@example.org", std::vector<unsigned char>(31),
                                         mailbox_key);

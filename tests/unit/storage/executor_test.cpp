@@ -3,13 +3,11 @@
 #include "storage/mailbox_store.hpp"
 #include "temp_dir.hpp"
 
-#include <catch2/catch.hpp>
-
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-
-#include <atomic>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -145,7 +143,8 @@ TEST_CASE("executor drives a mailbox store", "[storage][executor]") {
             for (int i = 0; i < 3; ++i) {
                 new_message message;
                 message.chunks = {{1, 2, 3}};
-                uids.push_back(co_await serial.run([&] { return store.append(inbox.id, message); }));
+                uids.push_back(
+                    co_await serial.run([&] { return store.append(inbox.id, message); }));
             }
             try {
                 co_await serial.run([&] { return store.status(inbox.id + 1); });

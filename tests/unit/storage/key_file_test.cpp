@@ -3,11 +3,9 @@
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <sys/stat.h>
-
 #include <functional>
 #include <string>
+#include <sys/stat.h>
 
 using namespace skrynka::storage;
 using skrynka::storage::test::temp_dir;
@@ -97,6 +95,5 @@ TEST_CASE("key file symlink is not followed", "[storage][key_file]") {
     write_storage_key(dir / "real.key");
     std::filesystem::create_symlink(dir / "real.key", dir / "link.key");
     REQUIRE(failure_of([&] { read_storage_key(dir / "link.key"); }).first == errc::io_error);
-    REQUIRE(failure_of([&] { write_storage_key(dir / "link.key"); }).first ==
-            errc::already_exists);
+    REQUIRE(failure_of([&] { write_storage_key(dir / "link.key"); }).first == errc::already_exists);
 }

@@ -3,9 +3,8 @@
 #include "storage/mailbox_store.hpp"
 #include "temp_dir.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <functional>
 
 using namespace skrynka::storage;
@@ -24,7 +23,9 @@ errc error_of(const std::function<void()>& action) {
     return errc::internal;
 }
 
-bytes bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
+bytes bytes_of(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 
 new_message sample_message(std::string_view body = "chunk", std::uint32_t flags = 0) {
     new_message message;
@@ -44,9 +45,7 @@ struct fixture {
     std::filesystem::path path = dir / "mailbox.db";
     mailbox_store store = mailbox_store::open(path, key, open_mode::create_new);
 
-    void reopen() {
-        store = mailbox_store::open(path, key, open_mode::open_existing);
-    }
+    void reopen() { store = mailbox_store::open(path, key, open_mode::open_existing); }
 };
 
 std::vector<message_uid> uids_of(const std::vector<message_row>& rows) {
@@ -211,8 +210,8 @@ TEST_CASE("store_flags bumps modseq only on change", "[storage][mailbox]") {
     REQUIRE(f.store.status(box.id).highestmodseq == 4);
     REQUIRE(f.store.status(box.id).unseen == 0);
 
-    updates = f.store.store_flags(box.id, std::vector<message_uid>{1}, flag_change::add,
-                                  flag::seen, keywords);
+    updates = f.store.store_flags(box.id, std::vector<message_uid>{1}, flag_change::add, flag::seen,
+                                  keywords);
     REQUIRE_FALSE(updates[0].changed);
     REQUIRE(updates[0].modseq == 4);
     REQUIRE(f.store.status(box.id).highestmodseq == 4);

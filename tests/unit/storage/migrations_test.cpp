@@ -2,9 +2,8 @@
 #include "storage/migrations.hpp"
 #include "temp_dir.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <functional>
 
 using namespace skrynka::storage;

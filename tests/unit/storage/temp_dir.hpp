@@ -10,14 +10,13 @@
 #include <iterator>
 #include <random>
 #include <string>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 namespace skrynka::storage::test {
 
 class temp_dir {
-public:
+  public:
     temp_dir() {
         const char* root = std::getenv("SKRYNKA_TEST_TMP");
         std::filesystem::path base =
@@ -25,8 +24,8 @@ public:
         std::filesystem::create_directories(base);
         std::random_device random;
         for (;;) {
-            path_ = base / ("storage-" + std::to_string(::getpid()) + "-" +
-                            std::to_string(random()));
+            path_ =
+                base / ("storage-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
             if (std::filesystem::create_directory(path_)) {
                 break;
             }
@@ -42,7 +41,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -51,12 +50,16 @@ inline std::vector<unsigned char> read_bytes(const std::filesystem::path& path) 
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline void write_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& bytes) {
+inline void write_bytes(const std::filesystem::path& path,
+                        const std::vector<unsigned char>& bytes) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
 }
 
-inline crypto::secret_bytes test_key() { return crypto::secret_bytes::random(32); }
+inline crypto::secret_bytes test_key() {
+    return crypto::secret_bytes::random(32);
+}
 
 inline crypto::secret_bytes copy_key(const crypto::secret_bytes& key) {
     return crypto::secret_bytes::copy_of(key.bytes());
