@@ -19,8 +19,9 @@ class database;
 // parameters count from 1, result columns from 0. Bound text and blobs are copied, so
 // the caller's buffers may go away after the bind call.
 //
-// Every failure throws storage_error naming the database file. Not thread-safe; the
-// owning database must outlive the statement.
+// Every failure throws storage_error naming the database file. Not thread-safe. The
+// owning database must outlive the statement and must not be moved while it exists,
+// because the statement keeps its address for error reports.
 class statement {
   public:
     statement(const database& owner, sqlite3_stmt* handle) noexcept;
