@@ -111,7 +111,7 @@ class mailbox_store {
     // them is the caller's job). UIDs that do not exist are skipped. Returns what was
     // deleted, by ascending UID. Throws not_found for an unknown mailbox. secure_delete
     // zeroes the freed pages, but older copies stay in the WAL until
-    // db().checkpoint_truncate(), which must run before a receipt says the bytes are gone.
+    // db().checkpoint_truncate(), which must run before a receipt states that the bytes are gone.
     std::vector<expunged_message> expunge(mailbox_id mailbox, std::span<const message_uid> uids);
 
     // Returns up to count body chunks of one message, starting at chunk first, in order.
