@@ -27,7 +27,8 @@
 // every checkpoint's signature and chain value, so it finds a record edited, deleted
 // from the middle, or moved, and it names the first bad sequence number. It finds
 // records deleted from the end when a checkpoint or the head row still names a later
-// sequence.
+// sequence. A record edited together with its own stored chain value shows as an edit of
+// the next record, because the chain cannot tell which of the two changed.
 //
 // What it cannot detect on its own. Anyone who can write directory.db holds the storage
 // key, so they can also read the audit signing seed, recompute the chain, re-sign the
@@ -150,7 +151,9 @@ class audit_log {
     audit_position head();
 
     // Recomputes the chain and checks every checkpoint, and, with expect_head, that the
-    // chain passes through that position. Never modifies the database.
+    // chain passes through that position. Reads one snapshot in a read transaction of
+    // its own, so it must not be called while a transaction is open on the database
+    // (storage_error otherwise). Never modifies the database.
     audit_verify_report verify(const std::optional<audit_position>& expect_head = std::nullopt);
 
     // Deletes every record whose time is before before_ms (milliseconds since the Unix

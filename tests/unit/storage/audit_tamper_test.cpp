@@ -366,3 +366,23 @@ TEST_CASE("deleted pruning checkpoint is found", "[storage][audit][tamper]") {
     REQUIRE(report.fault == audit_fault::head_mismatch);
     REQUIRE(report.bad_sequence == 10);
 }
+
+TEST_CASE("edit with its own hash recomputed shows next", "[storage][audit][tamper]") {
+    tamper_fixture f;
+    f.copy();
+    {
+        auto store = f.open_copy();
+        database& db = store->dir.db();
+        auto records = store->log.query({});
+        audit_record edited = records.at(149);
+        edited.detail = "proto=smtp";
+        db.prepare("UPDATE audit_records SET detail = ?1, hash = ?2 WHERE sequence = 150")
+            .bind_text(1, edited.detail)
+            .bind_blob(2, chain_audit_record(records.at(148).hash, edited))
+            .run();
+    }
+    const auto report = f.verify_copy();
+    INFO(report.problem);
+    REQUIRE(report.fault == audit_fault::edited);
+    REQUIRE(report.bad_sequence == 151);
+}
