@@ -21,7 +21,7 @@ enum class audit_protocol {
 // Returns "smtp", "submission", "imap", "pop3" or "admin".
 std::string_view audit_protocol_name(audit_protocol protocol) noexcept;
 
-// Why a login failed, as a class. The client is told less than this.
+// Why a login failed, as a class for the operator. The reply to the client says less.
 enum class login_failure_reason {
     bad_credentials,  // no key slot opened with the secret given
     unknown_account,  // no account has that address

@@ -70,7 +70,9 @@ audit_log audit_log::open(database& db, audit_options options) {
     return audit_log(db, std::move(options), std::move(key));
 }
 
-std::int64_t audit_log::now_ms() const { return options_.clock ? options_.clock() : system_now_ms(); }
+std::int64_t audit_log::now_ms() const {
+    return options_.clock ? options_.clock() : system_now_ms();
+}
 
 audit_position audit_log::append(const audit_entry& entry) {
     transaction tx(*db_);
@@ -114,8 +116,8 @@ audit_position audit_log::append_locked(const audit_entry& entry) {
     return head;
 }
 
-audit_checkpoint audit_log::write_checkpoint(const audit_position& head,
-                                             audit_checkpoint_kind kind, std::int64_t time) {
+audit_checkpoint audit_log::write_checkpoint(const audit_position& head, audit_checkpoint_kind kind,
+                                             std::int64_t time) {
     audit_checkpoint checkpoint;
     checkpoint.sequence = head.sequence;
     checkpoint.time = time;
@@ -216,13 +218,14 @@ std::vector<audit_checkpoint> audit_log::checkpoints() {
     return result;
 }
 
-audit_position audit_log::head() { return read_head(*db_).position; }
+audit_position audit_log::head() {
+    return read_head(*db_).position;
+}
 
 audit_prune_result audit_log::prune(std::int64_t before_ms) {
     transaction tx(*db_);
 
-    statement last_old =
-        db_->prepare("SELECT max(sequence) FROM audit_records WHERE time < ?1");
+    statement last_old = db_->prepare("SELECT max(sequence) FROM audit_records WHERE time < ?1");
     last_old.bind(1, before_ms);
     if (!last_old.step() || last_old.column_is_null(0)) {
         return {};
@@ -246,8 +249,9 @@ audit_prune_result audit_log::prune(std::int64_t before_ms) {
     audit_entry entry;
     entry.actor = audit_actor::system;
     entry.event = audit_event::audit_prune;
-    entry.detail = "before=" + std::to_string(before_ms) + " through=" +
-                   std::to_string(cut.sequence) + " removed=" + std::to_string(removed);
+    entry.detail = "before=" + std::to_string(before_ms) +
+                   " through=" + std::to_string(cut.sequence) +
+                   " removed=" + std::to_string(removed);
     append_locked(entry);
 
     tx.commit();

@@ -44,7 +44,9 @@ constexpr std::array<audit_event, event_names.size()> events_in_order = [] {
     return events;
 }();
 
-void append_u8(std::vector<unsigned char>& out, std::uint8_t value) { out.push_back(value); }
+void append_u8(std::vector<unsigned char>& out, std::uint8_t value) {
+    out.push_back(value);
+}
 
 void append_u64(std::vector<unsigned char>& out, std::uint64_t value) {
     for (int shift = 56; shift >= 0; shift -= 8) {
@@ -80,7 +82,9 @@ std::optional<audit_event> parse_audit_event(std::string_view name) noexcept {
     return std::nullopt;
 }
 
-std::span<const audit_event> all_audit_events() noexcept { return events_in_order; }
+std::span<const audit_event> all_audit_events() noexcept {
+    return events_in_order;
+}
 
 std::string_view audit_actor_name(audit_actor actor) noexcept {
     switch (actor) {

@@ -90,9 +90,9 @@ std::optional<audit_event> parse_audit_event(std::string_view name) noexcept;
 // Returns every event in enum order.
 std::span<const audit_event> all_audit_events() noexcept;
 
-std::string_view audit_actor_name(audit_actor actor) noexcept;           // "user"
+std::string_view audit_actor_name(audit_actor actor) noexcept; // "user"
 std::optional<audit_actor> parse_audit_actor(std::string_view name) noexcept;
-std::string_view audit_outcome_name(audit_outcome outcome) noexcept;     // "success"
+std::string_view audit_outcome_name(audit_outcome outcome) noexcept; // "success"
 std::optional<audit_outcome> parse_audit_outcome(std::string_view name) noexcept;
 
 // What a caller asks the log to record. append() adds the sequence number, time and

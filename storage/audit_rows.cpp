@@ -19,7 +19,9 @@ bool read_fixed_blob(const statement& row, int column, std::array<unsigned char,
     return true;
 }
 
-bool fits_byte(std::int64_t value) { return value >= 0 && value <= 255; }
+bool fits_byte(std::int64_t value) {
+    return value >= 0 && value <= 255;
+}
 
 } // namespace
 

@@ -4,7 +4,6 @@
 #include "storage/audit_rows.hpp"
 
 #include <sqlite3.h>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,7 +34,9 @@ std::string_view audit_fault_name(audit_fault fault) noexcept {
 
 namespace {
 
-std::string seq(std::int64_t sequence) { return std::to_string(sequence); }
+std::string seq(std::int64_t sequence) {
+    return std::to_string(sequence);
+}
 
 class chain_verifier {
   public:
@@ -58,9 +59,8 @@ class chain_verifier {
     }
 
     bool signature_valid(const read_checkpoint_result& entry) const {
-        return entry.well_formed &&
-               crypto::verify(key_, audit_checkpoint_message(entry.checkpoint),
-                              entry.checkpoint.signature);
+        return entry.well_formed && crypto::verify(key_, audit_checkpoint_message(entry.checkpoint),
+                                                   entry.checkpoint.signature);
     }
 
     void load_checkpoints() {
@@ -75,7 +75,8 @@ class chain_verifier {
     bool start_from_pruning_checkpoint() {
         const read_checkpoint_result* base = nullptr;
         for (const auto& entry : checkpoints_) {
-            if (entry.checkpoint.kind == static_cast<std::uint8_t>(audit_checkpoint_kind::pruning)) {
+            if (entry.checkpoint.kind ==
+                static_cast<std::uint8_t>(audit_checkpoint_kind::pruning)) {
                 base = &entry;
             }
         }
@@ -101,8 +102,8 @@ class chain_verifier {
     }
 
     bool check_records() {
-        statement rows = db_.prepare(std::string(select_records_sql) +
-                                     " WHERE sequence > ?1 ORDER BY sequence");
+        statement rows =
+            db_.prepare(std::string(select_records_sql) + " WHERE sequence > ?1 ORDER BY sequence");
         rows.bind(1, report_.pruned_through);
         while (rows.step()) {
             const read_record_result row = read_record(rows);
@@ -169,8 +170,8 @@ class chain_verifier {
         const std::int64_t k = bad.sequence;
         const crypto::digest stored_at_k = bad.hash;
 
-        statement rows = db_.prepare(std::string(select_records_sql) +
-                                     " WHERE sequence > ?1 ORDER BY sequence");
+        statement rows =
+            db_.prepare(std::string(select_records_sql) + " WHERE sequence > ?1 ORDER BY sequence");
         rows.bind(1, k);
         crypto::digest previous_stored = stored_at_k;
         audit_record moved = bad;
@@ -184,8 +185,10 @@ class chain_verifier {
                 (later.sequence == k + 1 && chain_audit_record(later.hash, moved) == stored_at_k);
             if (fits) {
                 return fail(audit_fault::reordered, k,
-                            "record " + seq(k) + " does not match its chain value; its content "
-                            "belongs at sequence " + seq(later.sequence));
+                            "record " + seq(k) +
+                                " does not match its chain value; its content "
+                                "belongs at sequence " +
+                                seq(later.sequence));
             }
             previous_stored = later.hash;
         }
@@ -204,8 +207,8 @@ class chain_verifier {
                                 " has a signature that does not verify");
             }
             return fail(audit_fault::truncated, last + 1,
-                        "a checkpoint covers sequence " + seq(sequence) +
-                            " but the log ends at " + seq(last));
+                        "a checkpoint covers sequence " + seq(sequence) + " but the log ends at " +
+                            seq(last));
         }
 
         const stored_head head = read_head(db_);
@@ -265,7 +268,8 @@ class chain_verifier {
     std::optional<crypto::digest> pruned_hash() const {
         for (const auto& entry : checkpoints_) {
             if (entry.checkpoint.sequence == report_.pruned_through &&
-                entry.checkpoint.kind == static_cast<std::uint8_t>(audit_checkpoint_kind::pruning)) {
+                entry.checkpoint.kind ==
+                    static_cast<std::uint8_t>(audit_checkpoint_kind::pruning)) {
                 return entry.checkpoint.hash;
             }
         }

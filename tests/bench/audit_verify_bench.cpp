@@ -56,9 +56,9 @@ int run(long records, const std::filesystem::path& folder) {
 
     std::printf("records=%lld checkpoints=%lld ok=%s write_seconds=%.2f verify_seconds=%.3f "
                 "verify_records_per_second=%.0f\n",
-                static_cast<long long>(report.records),
-                static_cast<long long>(report.checkpoints), report.ok() ? "yes" : "no",
-                write_seconds, verify_seconds, static_cast<double>(report.records) / verify_seconds);
+                static_cast<long long>(report.records), static_cast<long long>(report.checkpoints),
+                report.ok() ? "yes" : "no", write_seconds, verify_seconds,
+                static_cast<double>(report.records) / verify_seconds);
 
     std::error_code ignored;
     std::filesystem::remove(path, ignored);

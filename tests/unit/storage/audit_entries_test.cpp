@@ -15,9 +15,9 @@ TEST_CASE("login entries carry protocol and reason", "[storage][audit]") {
     REQUIRE(success.subject == "alice@example.org");
     REQUIRE(success.detail == "proto=imap");
 
-    const audit_entry failure = login_failure_entry(audit_protocol::pop3, "nobody@example.org",
-                                                    "192.0.2.1",
-                                                    login_failure_reason::unknown_account);
+    const audit_entry failure =
+        login_failure_entry(audit_protocol::pop3, "nobody@example.org", "192.0.2.1",
+                            login_failure_reason::unknown_account);
     REQUIRE(failure.event == audit_event::login_failure);
     REQUIRE(failure.outcome == audit_outcome::failure);
     REQUIRE(failure.detail == "proto=pop3 reason=unknown_account");
@@ -40,8 +40,9 @@ TEST_CASE("delivery and expunge entries carry counts only", "[storage][audit]") 
 TEST_CASE("hostile login address is stored escaped", "[storage][audit]") {
     audit_fixture f;
     auto store = f.open();
-    store->log.append(login_failure_entry(audit_protocol::smtp, "x\r\n250 OK\r\n" + std::string(900, 'a'),
-                                          "192.0.2.1", login_failure_reason::malformed));
+    store->log.append(login_failure_entry(audit_protocol::smtp,
+                                          "x\r\n250 OK\r\n" + std::string(900, 'a'), "192.0.2.1",
+                                          login_failure_reason::malformed));
     const audit_record stored = store->log.query({}).at(0);
     REQUIRE(stored.subject.rfind("x\\x0d\\x0a250 OK", 0) == 0);
     REQUIRE(stored.subject.size() <= audit_subject_max_size);

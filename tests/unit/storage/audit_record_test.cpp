@@ -39,8 +39,8 @@ TEST_CASE("audit record encoding matches the documented layout", "[storage][audi
     expected += "03";               // actor admin
     expected += "0000000e" + hex_of("account.create");
     expected += "0000000f" + hex_of("bob@example.org");
-    expected += "00000000";         // empty remote
-    expected += "02";               // outcome failure
+    expected += "00000000"; // empty remote
+    expected += "02";       // outcome failure
     expected += "00000003" + hex_of("a=1");
     REQUIRE(hex_encode(encode_audit_record(sample_record())) == expected);
 }
@@ -118,8 +118,8 @@ TEST_CASE("audit position formats and parses", "[storage][audit]") {
     REQUIRE(text == expected);
     REQUIRE(parse_audit_position(text) == position);
 
-    for (const char* bad : {"", "42", ":abab", "0:" , "-1:00", "x:00", "42:abab",
-                            "42:zz", "4 2:00"}) {
+    for (const char* bad :
+         {"", "42", ":abab", "0:", "-1:00", "x:00", "42:abab", "42:zz", "4 2:00"}) {
         INFO(bad);
         REQUIRE_FALSE(parse_audit_position(bad));
     }

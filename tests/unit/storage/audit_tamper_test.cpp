@@ -28,19 +28,26 @@ struct tamper_fixture : audit_fixture {
     audit_position head;
 };
 
-std::string seq(int n) { return std::to_string(n); }
+std::string seq(int n) {
+    return std::to_string(n);
+}
 
 // Swaps the listed columns of two records.
 std::string swap_sql(int a, int b, const std::string& columns) {
     return "CREATE TEMP TABLE saved AS SELECT * FROM audit_records WHERE sequence IN (" + seq(a) +
-           ", " + seq(b) + ");"
-           "UPDATE audit_records SET (" + columns + ") = (SELECT " + columns +
-           " FROM saved WHERE saved.sequence = " + seq(b) + ") WHERE sequence = " + seq(a) + ";"
-           "UPDATE audit_records SET (" + columns + ") = (SELECT " + columns +
-           " FROM saved WHERE saved.sequence = " + seq(a) + ") WHERE sequence = " + seq(b) + ";";
+           ", " + seq(b) +
+           ");"
+           "UPDATE audit_records SET (" +
+           columns + ") = (SELECT " + columns + " FROM saved WHERE saved.sequence = " + seq(b) +
+           ") WHERE sequence = " + seq(a) +
+           ";"
+           "UPDATE audit_records SET (" +
+           columns + ") = (SELECT " + columns + " FROM saved WHERE saved.sequence = " + seq(a) +
+           ") WHERE sequence = " + seq(b) + ";";
 }
 
-constexpr const char* content_columns = "format, time, actor, event, subject, remote, outcome, detail";
+constexpr const char* content_columns =
+    "format, time, actor, event, subject, remote, outcome, detail";
 constexpr const char* all_columns =
     "format, time, actor, event, subject, remote, outcome, detail, hash";
 
@@ -96,17 +103,25 @@ TEST_CASE("untouched copy verifies", "[storage][audit][tamper]") {
 TEST_CASE("edited field of a record is found", "[storage][audit][tamper]") {
     tamper_fixture f;
     const char* edits[] = {
-        "format = 2",          "time = time + 1",        "actor = 3",
-        "event = 'login.failure'", "subject = 'mallory@example.org'", "remote = '203.0.113.9'",
-        "outcome = 2",         "detail = 'proto=smtp'",  "hash = zeroblob(32)",
-        "hash = x'00'",        "detail = detail || ' '", "time = 'soon'",
+        "format = 2",
+        "time = time + 1",
+        "actor = 3",
+        "event = 'login.failure'",
+        "subject = 'mallory@example.org'",
+        "remote = '203.0.113.9'",
+        "outcome = 2",
+        "detail = 'proto=smtp'",
+        "hash = zeroblob(32)",
+        "hash = x'00'",
+        "detail = detail || ' '",
+        "time = 'soon'",
     };
     for (const char* edit : edits) {
         for (int k : {1, 100, 150, 250}) {
             INFO(edit << " on record " << k);
             f.copy();
-            f.tamper(std::string("UPDATE audit_records SET ") + edit + " WHERE sequence = " +
-                     seq(k));
+            f.tamper(std::string("UPDATE audit_records SET ") + edit +
+                     " WHERE sequence = " + seq(k));
             const auto report = f.verify_copy();
             INFO(report.problem);
             REQUIRE(report.fault == audit_fault::edited);
@@ -137,7 +152,7 @@ TEST_CASE("swapped records are found as reordered", "[storage][audit][tamper]") 
         const char* columns;
     };
     const swap_case cases[] = {
-        {10, 11, content_columns}, {10, 11, all_columns}, {10, 60, content_columns},
+        {10, 11, content_columns}, {10, 11, all_columns},  {10, 60, content_columns},
         {10, 60, all_columns},     {99, 100, all_columns}, {1, 250, content_columns},
         {249, 250, all_columns},
     };
@@ -198,8 +213,7 @@ TEST_CASE("tail deleted before a surviving checkpoint is found", "[storage][audi
     REQUIRE(report.bad_sequence == 151);
 }
 
-TEST_CASE("hidden truncation is found only against the recorded head",
-          "[storage][audit][tamper]") {
+TEST_CASE("hidden truncation is found only against the recorded head", "[storage][audit][tamper]") {
     tamper_fixture f;
     f.copy();
     // Tail, later checkpoint and head row all adjusted: consistent within the file.
@@ -227,11 +241,8 @@ TEST_CASE("deleted head row is found", "[storage][audit][tamper]") {
 TEST_CASE("forged checkpoint signature is found", "[storage][audit][tamper]") {
     tamper_fixture f;
     const char* forgeries[] = {
-        "signature = zeroblob(64)",
-        "signature = x'00'",
-        "hash = zeroblob(32)",
-        "time = time + 1",
-        "kind = 3",
+        "signature = zeroblob(64)", "signature = x'00'", "hash = zeroblob(32)",
+        "time = time + 1",          "kind = 3",
     };
     for (const char* forgery : forgeries) {
         INFO(forgery);
@@ -251,7 +262,8 @@ TEST_CASE("flipped signature bits are found", "[storage][audit][tamper]") {
         f.copy();
         {
             database db = database::open(f.copy_path(), f.key, open_mode::open_existing);
-            statement read = db.prepare("SELECT signature FROM audit_checkpoints WHERE sequence = 200");
+            statement read =
+                db.prepare("SELECT signature FROM audit_checkpoints WHERE sequence = 200");
             REQUIRE(read.step());
             auto signature = read.column_blob(0);
             signature[byte] ^= 0x01;

@@ -17,9 +17,10 @@ namespace skrynka::storage::test {
 // A directory and the audit log on it. Not movable, because the log keeps the address
 // of the directory's database.
 struct audit_store {
-    audit_store(const std::filesystem::path& path, const crypto::secret_bytes& key,
-                open_mode mode, audit_options options)
-        : dir(directory::open(path, key, mode)), log(audit_log::open(dir.db(), std::move(options))) {}
+    audit_store(const std::filesystem::path& path, const crypto::secret_bytes& key, open_mode mode,
+                audit_options options)
+        : dir(directory::open(path, key, mode)),
+          log(audit_log::open(dir.db(), std::move(options))) {}
 
     directory dir;
     audit_log log;
@@ -46,8 +47,7 @@ class audit_fixture {
         return std::make_unique<audit_store>(path(), key, mode, options_);
     }
     std::unique_ptr<audit_store> open_copy() {
-        return std::make_unique<audit_store>(copy_path(), key, open_mode::open_existing,
-                                             options_);
+        return std::make_unique<audit_store>(copy_path(), key, open_mode::open_existing, options_);
     }
 
     // Appends count records for alice@example.org, advancing the clock a second each.
