@@ -115,6 +115,25 @@ public:
         }
     }
 
+    // Runs a query and returns the first column of its first row as text.
+    std::string query_text(const std::string& sql) {
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+            throw std::runtime_error("prepare failed: " + sql + ": " + sqlite3_errmsg(db_));
+        }
+        int step = sqlite3_step(statement);
+        std::string value;
+        if (step == SQLITE_ROW) {
+            const unsigned char* text = sqlite3_column_text(statement, 0);
+            value = text ? reinterpret_cast<const char*>(text) : "";
+        }
+        sqlite3_finalize(statement);
+        if (step != SQLITE_ROW) {
+            throw std::runtime_error("query returned no row: " + sql + ": " + sqlite3_errmsg(db_));
+        }
+        return value;
+    }
+
 private:
     sqlite3* db_ = nullptr;
 };
