@@ -8,6 +8,12 @@
 // two pages. The scan then searches both files as raw bytes. That finds a needle stored
 // outside the encryption, even across page boundaries, and a needle in bytes that form
 // no whole page or frame.
+//
+// TODO: also scan a leftover rollback journal (the database path plus "-journal"),
+// which holds encrypted page images in the same format. WAL mode writes no such
+// journal, so one exists only if the database was used in another journal mode. The
+// "-shm" WAL index holds page numbers, frame positions and a copy of the WAL header,
+// but no page content.
 #pragma once
 
 #include "crypto/byte_search.hpp"

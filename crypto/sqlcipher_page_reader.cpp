@@ -392,6 +392,9 @@ void sqlcipher_page_reader::for_each_page(const std::function<void(const decrypt
 }
 
 free_list sqlcipher_page_reader::read_free_list() {
+    // TODO: walk the newest committed image of page 1 and each trunk, which may sit in
+    // the WAL. Until then the list describes the main file only, and is exact only after
+    // a checkpoint.
     free_list result;
     if (state_->page_count == 0) {
         result.result = free_list::status::header_unreadable;

@@ -143,8 +143,10 @@ struct free_list {
 };
 
 // Reads one database file and its WAL. Holds the raw key, the derived HMAC key (both in
-// guarded memory) and open file descriptors. Not thread-safe: one thread at a time.
-// Move-only.
+// guarded memory) and open file descriptors. Not thread-safe, so one thread at a time
+// uses it. Move-only. File sizes are taken at open(), so the files must not change
+// while they are read: bytes appended later are not read, and a file that shrinks makes
+// reads throw std::system_error.
 class sqlcipher_page_reader {
 public:
     // Opens database and, if it exists, wal (by default the database path plus "-wal";
