@@ -21,6 +21,14 @@ void record(absence_report& report, const needle_match& match, needle_location l
 }
 
 void scan_pages(sqlcipher_page_reader& reader, const needle_set& needles, absence_report& report) {
+    // Indexed by page number, because free_list::contains is a linear search.
+    std::vector<bool> free_page(std::size_t{reader.page_count()} + 1, false);
+    for (const auto* pages : {&report.free_pages.trunk_pages, &report.free_pages.leaf_pages}) {
+        for (std::uint32_t number : *pages) {
+            free_page[number] = true;
+        }
+    }
+
     reader.for_each_page([&](const decrypted_page& page) {
         if (!page.hmac_ok) {
             report.hmac_failures.push_back({page.source, page.page_number, page.frame_index});
@@ -32,7 +40,7 @@ void scan_pages(sqlcipher_page_reader& reader, const needle_set& needles, absenc
         where.page_number = page.page_number;
         if (page.source == page_source::main_file) {
             where.area = scan_area::main_page;
-            where.on_free_list = report.free_pages.contains(page.page_number);
+            where.on_free_list = free_page[page.page_number];
         } else {
             where.area = scan_area::wal_frame;
             where.frame_index = page.frame_index;

@@ -313,6 +313,42 @@ TEST_CASE("page reader reports a torn last WAL frame", "[sqlcipher_page_reader]"
     }
 }
 
+TEST_CASE("page reader survives WAL truncation at 512-byte steps", "[sqlcipher_page_reader]") {
+    temp_dir dir;
+    auto path = dir.file("mail.db");
+    test_database db(path, database_key());
+    fill_rows(db, 20);
+
+    auto copy = dir.file("copy.db");
+    write_file(copy, read_file(path));
+    auto wal_bytes = read_file(dir.file("mail.db-wal"));
+
+    std::set<std::size_t> sizes = {wal_header_size - 1, wal_header_size, wal_header_size + 1,
+                                   wal_header_size + frame_size - 1, wal_header_size + frame_size,
+                                   wal_header_size + frame_size + 1};
+    for (std::size_t size = 0; size <= wal_bytes.size(); size += 512) {
+        sizes.insert(size);
+    }
+
+    for (std::size_t size : sizes) {
+        INFO("WAL size: " << size);
+        write_file(dir.file("copy.db-wal"), wal_bytes, size);
+        auto reader = sqlcipher_page_reader::open(copy, database_key());
+
+        std::size_t frame_bytes = size >= wal_header_size ? size - wal_header_size : 0;
+        CHECK(reader.wal_frame_count() == frame_bytes / frame_size);
+        CHECK(has_problem(reader, layout_problem_kind::short_wal_header) ==
+              (size > 0 && size < wal_header_size));
+        CHECK(has_problem(reader, layout_problem_kind::torn_wal_frame) ==
+              (frame_bytes % frame_size != 0));
+        CHECK_FALSE(has_problem(reader, layout_problem_kind::bad_wal_header));
+
+        std::uint64_t failed = 0;
+        reader.for_each_page([&](const decrypted_page& page) { failed += page.hmac_ok ? 0 : 1; });
+        CHECK(failed == 0);
+    }
+}
+
 TEST_CASE("page reader reports a short WAL header", "[sqlcipher_page_reader]") {
     temp_dir dir;
     auto path = dir.file("mail.db");
