@@ -235,3 +235,32 @@ TEST_CASE("absence scan rejects a torn WAL", "[absence_scan]") {
     CHECK(report.layout_problems[0].kind == layout_problem_kind::torn_wal_frame);
     CHECK_FALSE(report.proves_absence());
 }
+
+TEST_CASE("absence scan finds the marker in stale WAL frames", "[absence_scan]") {
+    temp_dir dir;
+    auto path = dir.file("mail.db");
+    test_database db(path, database_key());
+    db.exec("PRAGMA secure_delete = ON");
+    write_marked_rows(db);
+
+    // RESTART makes the next write start the WAL over with new salts, so the frames that
+    // hold the marker stay behind the new ones as stale frames.
+    db.exec("PRAGMA wal_checkpoint(RESTART)");
+    db.exec("DELETE FROM message");
+    db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+
+    auto reader = sqlcipher_page_reader::open(path, database_key());
+    needle_set needles({bytes_of(marker)});
+    auto report = scan_for_needles(reader, needles);
+    CHECK(report.hmac_failures.empty());
+    REQUIRE(report.findings.at(0).match_count > 0);
+    for (const auto& at : report.findings.at(0).locations) {
+        REQUIRE(at.area == scan_area::wal_frame);
+        INFO("frame: " << at.frame_index);
+        CHECK_FALSE(reader.read_wal_frame(at.frame_index).wal_salt_matches);
+    }
+    CHECK_FALSE(report.proves_absence());
+
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    CHECK(scan(path, database_key()).proves_absence());
+}
