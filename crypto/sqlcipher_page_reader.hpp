@@ -17,10 +17,10 @@
 // integer, so a page moved to another position fails to verify.
 //
 // After decryption, SQLCipher puts the 16-byte string "SQLite format 3\0" where the salt
-// was, which makes page 1 an ordinary SQLite header page: page size (big-endian 16 bits,
-// 1 meaning 65536) at offset 16, reserved bytes per page at offset 20, the first
-// free-list trunk page at offset 32 and the number of free-list pages at offset 36
-// (both big-endian 32 bits).
+// was, which makes page 1 an ordinary SQLite header page. It stores the page size at
+// offset 16 (big-endian 16 bits, 1 meaning 65536) and the reserved bytes per page at
+// offset 20. The first free-list trunk page is at offset 32 and the number of free-list
+// pages at offset 36, both big-endian 32 bits.
 //
 // The WAL file (the database path plus "-wal") starts with a 32-byte header in the
 // clear: magic 0x377f0682 or 0x377f0683, format version, page size, checkpoint
@@ -64,7 +64,7 @@ enum class page_source { main_file, wal };
 // contents do not linger in freed memory.
 struct decrypted_page {
     page_source source = page_source::main_file;
-    // 0-based frame index in the WAL; 0 for a page of the main file.
+    // 0-based frame index in the WAL, or 0 for a page of the main file.
     std::uint64_t frame_index = 0;
     // 1-based page number: the position in the main file, or the frame header's field.
     std::uint32_t page_number = 0;
@@ -72,8 +72,8 @@ struct decrypted_page {
     // WAL frames only: whether the frame's salts match the WAL header, which is true for
     // frames written since the last WAL restart.
     bool wal_salt_matches = false;
-    // page_size bytes when hmac_ok, empty otherwise: a page that fails its HMAC is never
-    // decrypted. Page 1 starts with "SQLite format 3\0" in place of the salt. The
+    // page_size bytes when hmac_ok, and empty otherwise, because a page that fails its
+    // HMAC is never decrypted. Page 1 starts with "SQLite format 3\0" in place of the salt. The
     // reserved area (IV and HMAC) is copied as stored.
     std::vector<unsigned char> plaintext;
 
@@ -91,8 +91,8 @@ struct decrypted_page {
 enum class layout_problem_kind {
     // The main file has no bytes, so there is no salt and no page.
     empty_main_file,
-    // The main file size is not a multiple of the page size; trailing_bytes says by how
-    // much. The whole pages before them are read as usual.
+    // The main file size is not a multiple of the page size, and trailing_bytes is the
+    // remainder. The whole pages before them are read as usual.
     partial_main_page,
     // The WAL file has 1 to 31 bytes: shorter than its header.
     short_wal_header,
@@ -107,7 +107,7 @@ enum class layout_problem_kind {
 
 struct layout_problem {
     layout_problem_kind kind;
-    // Bytes left over after the last whole page or frame; 0 when not applicable.
+    // Bytes left over after the last whole page or frame, or 0 when not applicable.
     std::uint64_t trailing_bytes = 0;
 };
 
@@ -149,9 +149,9 @@ struct free_list {
 // reads throw std::system_error.
 class sqlcipher_page_reader {
 public:
-    // Opens database and, if it exists, wal (by default the database path plus "-wal";
-    // pass an empty path to ignore the WAL). Reads the salt and checks the layout; pages
-    // are read on request. Throws crypto_error(invalid_argument) when the key is not 32
+    // Opens database and, if it exists, wal. The WAL path defaults to the database path
+    // plus "-wal", and an empty path ignores the WAL. Reads the salt and checks the
+    // layout, but reads pages only on request. Throws crypto_error(invalid_argument) when the key is not 32
     // bytes or page_size is not a power of two from 512 to 65536. Throws
     // std::system_error when a file exists but cannot be opened or read, or when the
     // database file does not exist. A file whose contents are damaged is not an error:
@@ -174,7 +174,7 @@ public:
 
     // Whole pages in the main file.
     std::uint32_t page_count() const noexcept;
-    // Whole frames in the WAL; 0 when there is no WAL.
+    // Whole frames in the WAL, or 0 when there is no WAL.
     std::uint64_t wal_frame_count() const noexcept;
     bool has_wal() const noexcept;
 
@@ -195,13 +195,13 @@ public:
     void for_each_page(const std::function<void(const decrypted_page&)>& visit);
 
     // Walks the main file's free list from page 1. The walk visits at most
-    // page_count() trunk pages and stops at the first problem, which the status names;
-    // the pages found up to then are returned. Pages newer in the WAL are not
-    // consulted.
+    // page_count() trunk pages and stops at the first problem, which the status names.
+    // The result then holds the pages found up to that point. Newer images of page 1
+    // and the trunk pages in the WAL are not consulted.
     free_list read_free_list();
 
-    // Reads up to buffer.size() raw bytes from source's file at offset, returning the
-    // number read (less only at the end of the file). For searching the ciphertext.
+    // Reads up to buffer.size() raw bytes from source's file at offset, for searching
+    // the ciphertext. Returns the number read, which is less only at the end of the file.
     std::size_t read_raw(page_source source, std::uint64_t offset, std::span<unsigned char> buffer);
     std::uint64_t file_size(page_source source) const noexcept;
 
