@@ -7,8 +7,10 @@
 // contiguous run of at least 2 * piece_size - 1 bytes of such a needle contains a whole
 // piece. So a surviving run of that length is found even when the rest of the needle is
 // gone or lies elsewhere. This matters because SQLite splits a long value over overflow
-// pages, and a search runs over one page at a time. A shorter run may go unnoticed,
-// which callers must state when they report absence.
+// pages, and a search runs over one page at a time.
+//
+// NOTE: a surviving run shorter than 2 * piece_size - 1 bytes of a long needle may go
+// unnoticed, and a caller that reports absence must state that bound.
 #pragma once
 
 #include <cstddef>

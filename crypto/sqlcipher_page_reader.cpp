@@ -114,6 +114,29 @@ bool page_size_valid(std::size_t page_size) {
     return page_size >= 512 && page_size <= 65536 && (page_size & (page_size - 1)) == 0;
 }
 
+// Appends the leaf page numbers that a verified free-list trunk page lists. Returns ok,
+// or the problem that stopped the walk.
+free_list::status append_leaves(const decrypted_page& trunk, std::size_t page_size,
+                                std::uint32_t page_count, free_list& result) {
+    // SQLite rejects a trunk page that lists more leaves than usable_size / 4 - 2. The
+    // two words subtracted are the next-trunk pointer and the leaf count.
+    std::size_t usable_size = page_size - sqlcipher_reserved_size;
+    std::uint32_t max_leaves = static_cast<std::uint32_t>(usable_size / 4 - 2);
+    std::uint32_t leaf_count = load_u32_be(trunk.plaintext.data() + 4);
+    if (leaf_count > max_leaves) {
+        return free_list::status::leaf_count_too_large;
+    }
+
+    for (std::uint32_t i = 0; i < leaf_count; ++i) {
+        std::uint32_t leaf = load_u32_be(trunk.plaintext.data() + 8 + 4 * std::size_t{i});
+        if (leaf == 0 || leaf > page_count) {
+            return free_list::status::leaf_out_of_range;
+        }
+        result.leaf_pages.push_back(leaf);
+    }
+    return free_list::status::ok;
+}
+
 } // namespace
 
 decrypted_page::~decrypted_page() {
@@ -408,11 +431,6 @@ free_list sqlcipher_page_reader::read_free_list() {
 
     std::uint32_t trunk = load_u32_be(header.plaintext.data() + 32);
     result.header_count = load_u32_be(header.plaintext.data() + 36);
-
-    // SQLite rejects a trunk page that lists more leaves than usable_size / 4 - 2. The
-    // two words subtracted are the next-trunk pointer and the leaf count.
-    std::size_t usable_size = state_->page_size - sqlcipher_reserved_size;
-    std::uint32_t max_leaves = static_cast<std::uint32_t>(usable_size / 4 - 2);
     std::vector<bool> seen(std::size_t{state_->page_count} + 1, false);
 
     // Each trunk is a distinct page of the file, so the loop runs at most page_count times.
@@ -433,21 +451,11 @@ free_list sqlcipher_page_reader::read_free_list() {
             result.result = free_list::status::trunk_unreadable;
             return result;
         }
-        std::uint32_t next = load_u32_be(page.plaintext.data());
-        std::uint32_t leaf_count = load_u32_be(page.plaintext.data() + 4);
-        if (leaf_count > max_leaves) {
-            result.result = free_list::status::leaf_count_too_large;
+        result.result = append_leaves(page, state_->page_size, state_->page_count, result);
+        if (result.result != free_list::status::ok) {
             return result;
         }
-        for (std::uint32_t i = 0; i < leaf_count; ++i) {
-            std::uint32_t leaf = load_u32_be(page.plaintext.data() + 8 + 4 * std::size_t{i});
-            if (leaf == 0 || leaf > state_->page_count) {
-                result.result = free_list::status::leaf_out_of_range;
-                return result;
-            }
-            result.leaf_pages.push_back(leaf);
-        }
-        trunk = next;
+        trunk = load_u32_be(page.plaintext.data());
     }
 
     if (result.trunk_pages.size() + result.leaf_pages.size() != result.header_count) {
