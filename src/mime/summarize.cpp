@@ -103,8 +103,11 @@ private:
         while (line < body_end) {
             const std::optional<delimiter> found = match_delimiter(boundary, line, body_end);
             if (found) {
-                if (open_part && !add_child(*open_part, content_end(*open_part, line), depth,
-                                            digest, part)) {
+                // A delimiter line right after another one encloses no part at all, not
+                // an empty part; mail readers (Python's email package among them) skip it.
+                const bool empty = open_part && *open_part == line;
+                if (open_part && !empty &&
+                    !add_child(*open_part, content_end(*open_part, line), depth, digest, part)) {
                     return;
                 }
                 if (found->closing) {
