@@ -33,8 +33,11 @@ content_disposition parse_content_disposition(std::string_view value);
 // quotes around file names with spaces). RFC 2231 sections are joined in section order,
 // "%XX" escapes decoded, and a value tagged with a known charset converted to UTF-8; with
 // an unknown or empty charset the decoded octets are kept as they are. When both "name"
-// and "name*" forms exist, the RFC 2231 form wins. Names are lowercased; for a repeated
-// name the first occurrence wins.
+// and "name*" forms exist, the RFC 2231 form wins. Names are lowercased, and for a
+// repeated name the first occurrence wins. A plain value keeps its raw octets, which may
+// be 8-bit and not UTF-8.
+// TODO: RFC 2047 encoded words inside quoted values (name="=?utf-8?B?...?="), which
+// RFC 2047 section 5 forbids but Outlook sends, are kept undecoded.
 std::vector<parameter> parse_parameters(std::string_view text);
 
 } // namespace skrynka::mime

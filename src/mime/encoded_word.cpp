@@ -1,7 +1,7 @@
-// RFC 2047 decoding. The parser is lenient in the ways real mail needs (lowercase "b"
-// and "q", words not separated by whitespace from surrounding text, sloppy base64
-// padding) and strict where leniency would cost time: a word never spans whitespace,
-// and the searches for its end are cached so hostile input cannot make it quadratic.
+// RFC 2047 decoding. The parser accepts what real mail contains: lowercase "b" and "q",
+// words not separated by whitespace from surrounding text, sloppy base64 padding.
+// It stays strict where leniency would cost time. A word never spans whitespace, and
+// the searches for its end are cached, so hostile input cannot make it quadratic.
 #include "src/mime/encoded_word.hpp"
 
 #include <optional>
@@ -26,7 +26,7 @@ class word_scanner {
 public:
     explicit word_scanner(std::string_view text) : text_(text) {}
 
-    // Matches an encoded word at position start, which holds "=?". Calls must come with
+    // Matches an encoded word at position start, which contains "=?". Calls must come with
     // increasing start positions, because the end searches are cached.
     std::optional<encoded_word> match(std::size_t start) {
         std::size_t i = start + 2;

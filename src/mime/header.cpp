@@ -1,5 +1,5 @@
 // Header splitting. The section ends at the first empty line, as RFC 5322 section 2.1
-// defines it; lines that are not fields are skipped rather than ending the section, so
+// defines it. Lines that are not fields are skipped rather than ending the section, so
 // a single garbage line cannot move the body boundary.
 #include "src/mime/header.hpp"
 

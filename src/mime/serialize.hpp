@@ -1,9 +1,9 @@
 // The binary form of a message summary, stored sealed next to each message.
 //
-// Format, version 1. Integers are unsigned LEB128 varints (7 bits per octet, low group
-// first, at most 10 octets, no redundant trailing zero groups); a string is a varint
-// length followed by that many octets; an optional string is one octet, 0 (absent) or 1
-// (present), followed by the string when present; a list is a varint count followed by
+// Format, version 1. Integers are unsigned LEB128 varints: 7 bits per octet, low group
+// first, at most 10 octets, and no redundant trailing zero groups. A string is a varint
+// length followed by that many octets. An optional string is one octet, 0 (absent) or 1
+// (present), followed by the string when present. A list is a varint count followed by
 // the elements.
 //
 //   summary   := "SKMS" version:octet(1) flags:octet size header_size lines
@@ -39,13 +39,13 @@ constexpr unsigned char summary_format_version = 1;
 // will not deserialize.
 std::vector<unsigned char> serialize(const message_summary& summary);
 
-// Decodes bytes produced by serialize(). Returns nullopt when the bytes are truncated,
-// have trailing data, a wrong magic, version or flag, a non-canonical varint, a length
-// or count that exceeds the remaining bytes, nesting deeper than format_max_depth, a
-// byte range outside the message size, or a structure summarize() cannot produce (a
-// multipart without children, a message/rfc822 part without exactly one child and an
-// envelope, a leaf with children). Allocates no more than a small multiple of
-// bytes.size(); never throws other than std::bad_alloc.
+// Decodes bytes produced by serialize(). Returns nullopt for truncated bytes, trailing
+// data, a wrong magic, version or flag, a non-canonical varint, or a length or count
+// that exceeds the remaining bytes. It also returns nullopt for nesting deeper than
+// format_max_depth, a byte range outside the message size, and a structure summarize()
+// cannot produce: a multipart without children, a message/rfc822 part without exactly
+// one child and an envelope, or a leaf with children. Memory grows with the decoded
+// elements, never with a count read from the input. Throws only std::bad_alloc.
 std::optional<message_summary> deserialize(std::span<const unsigned char> bytes);
 
 } // namespace skrynka::mime

@@ -1,7 +1,7 @@
 // The body structure walk (RFC 2046 section 5). Each multipart finds its own boundaries
 // inside the byte range its parent gave it, so an inner multipart that never closes
-// still ends where the outer boundary says, and every byte is scanned at most once per
-// nesting level: O(size * max_depth) time in the worst case.
+// still ends at the outer boundary. Every byte is scanned at most once per nesting
+// level, which bounds the time by O(size * max_depth).
 #include "src/mime/summarize.hpp"
 
 #include <algorithm>
@@ -77,7 +77,7 @@ private:
         const std::string* boundary = part.find_parameter("boundary");
         if (boundary == nullptr || boundary->empty()) {
             // RFC 2046 section 5.1.1 makes the boundary mandatory, so the Content-Type is
-            // invalid, and RFC 2045 section 5.2 then says text/plain.
+            // invalid, and RFC 2045 section 5.2 makes an invalid one text/plain.
             make_text_plain(part);
             return;
         }
@@ -208,6 +208,8 @@ private:
     }
 
     // A part the limits do not let us look into.
+    // NOTE: no RFC covers this case; application/octet-stream keeps the BODYSTRUCTURE
+    // grammatical and BODY[n] still returns the bytes, but the original type is lost.
     void make_opaque(body_part& part) {
         truncated_ = true;
         part.type_ = "application";

@@ -1,6 +1,6 @@
-// The message summary: what the IMAP server needs to answer ENVELOPE, BODYSTRUCTURE,
-// SEARCH, SORT and section fetches (BODY[1.2.MIME] and friends) without decrypting
-// the message. RFC 3501 section 7.4.2 defines the fields; RFC 2045 and 2046 the parts.
+// The message summary: the data the IMAP server needs for ENVELOPE, BODYSTRUCTURE,
+// SEARCH, SORT and section fetches (BODY[1.2.MIME] and the like) without decrypting
+// the message. RFC 3501 section 7.4.2 defines the fields, and RFC 2045 and 2046 the parts.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,8 @@ struct address {
     // Local part (a quoted local part keeps its quotes), or the group name for group_start.
     std::string mailbox_;
     // Domain, empty when the address had none.
+    // TODO: RFC 3501 gives no host for such addresses; the ENVELOPE renderer must choose
+    // between NIL and a placeholder, and NIL reads as a group marker to some clients.
     std::string host_;
 
     bool operator==(const address&) const = default;

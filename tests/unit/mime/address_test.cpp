@@ -147,7 +147,9 @@ TEST_CASE("broken lists do not lose later addresses", "[mime][address]") {
 TEST_CASE("address limit truncates the list", "[mime][address]") {
     std::string value;
     for (int i = 0; i < 50; ++i) {
-        value += "a" + std::to_string(i) + "@example.org, ";
+        value += "a";
+        value += std::to_string(i);
+        value += "@example.org, ";
     }
     const address_list list = parse_address_list(value, 10);
 
