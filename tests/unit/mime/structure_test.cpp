@@ -392,3 +392,15 @@ TEST_CASE("adjacent delimiter lines enclose no part", "[mime][structure]") {
     CHECK(header_of(raw, summary.body_.children_[1]) == "\r\n");
     CHECK(body_of(raw, summary.body_.children_[1]).empty());
 }
+
+TEST_CASE("message/global is encapsulated like rfc822", "[mime][structure]") {
+    const std::string raw = "Content-Type: message/global\r\n\r\n"
+                            "Subject: gr\xC3\xBC\xC3\x9F" "e\r\n\r\ninner\r\n";
+    const message_summary summary = summarize(raw);
+
+    CHECK(summary.body_.is_message());
+    REQUIRE(summary.body_.envelope_.has_value());
+    CHECK(summary.body_.envelope_->subject_ == "gr\xC3\xBC\xC3\x9F" "e");
+    REQUIRE(summary.body_.children_.size() == 1);
+    CHECK(body_of(raw, summary.body_.children_[0]) == "inner\r\n");
+}
