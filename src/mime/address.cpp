@@ -3,10 +3,10 @@
 // headers break the grammar often, so the parser recovers at the next comma.
 #include "src/mime/address.hpp"
 
-#include <string>
-
 #include "src/mime/encoded_word.hpp"
 #include "src/mime/text.hpp"
+
+#include <string>
 
 namespace skrynka::mime {
 namespace {
@@ -103,7 +103,9 @@ std::vector<token> tokenize(std::string_view value) {
     return tokens;
 }
 
-bool is_word(const token& t) { return t.kind == token_kind::atom || t.kind == token_kind::quoted; }
+bool is_word(const token& t) {
+    return t.kind == token_kind::atom || t.kind == token_kind::quoted;
+}
 
 // Joins phrase words with single spaces; a dot (obsolete "John Q. Public") attaches to
 // the word before it.
@@ -156,7 +158,7 @@ void fill_addr_spec(const std::vector<token>& tokens, std::size_t begin, std::si
 }
 
 class list_parser {
-public:
+  public:
     list_parser(std::vector<token> tokens, std::size_t max_addresses)
         : tokens_(std::move(tokens)), max_addresses_(max_addresses) {}
 
@@ -178,7 +180,7 @@ public:
         return std::move(result_);
     }
 
-private:
+  private:
     void emit(address item) {
         if (result_.addresses_.size() >= max_addresses_) {
             result_.truncated_ = true;

@@ -3,11 +3,11 @@
 // section 7.4.2).
 #pragma once
 
+#include "src/mime/summary.hpp"
+
 #include <cstddef>
 #include <string_view>
 #include <vector>
-
-#include "src/mime/summary.hpp"
 
 namespace skrynka::mime {
 

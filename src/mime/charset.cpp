@@ -2,11 +2,11 @@
 // which ships conversion tables for every charset that mail uses in practice.
 #include "src/mime/charset.hpp"
 
+#include "src/mime/text.hpp"
+
 #include <cerrno>
 #include <cstdint>
 #include <iconv.h>
-
-#include "src/mime/text.hpp"
 
 namespace skrynka::mime {
 namespace {

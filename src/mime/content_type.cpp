@@ -2,11 +2,11 @@
 // from one sort of the parameters, so a field full of parameters costs n log n.
 #include "src/mime/content_type.hpp"
 
-#include <algorithm>
-#include <cstddef>
-
 #include "src/mime/charset.hpp"
 #include "src/mime/text.hpp"
+
+#include <algorithm>
+#include <cstddef>
 
 namespace skrynka::mime {
 namespace {
@@ -18,7 +18,7 @@ bool is_token_char(char c) {
 }
 
 class cursor {
-public:
+  public:
     explicit cursor(std::string_view text) : text_(text) {}
 
     bool at_end() const { return position_ >= text_.size(); }
@@ -87,21 +87,23 @@ public:
         return trim(text_.substr(begin, position_ - begin));
     }
 
-    std::string_view rest() const { return at_end() ? std::string_view{} : text_.substr(position_); }
+    std::string_view rest() const {
+        return at_end() ? std::string_view{} : text_.substr(position_);
+    }
 
-private:
+  private:
     std::string_view text_;
     std::size_t position_ = 0;
 };
 
 // One "name*section*=value" as written, before RFC 2231 reassembly.
 struct raw_parameter {
-    std::string base;          // lowercase name without the RFC 2231 suffix
-    long section = -1;         // -1 when the name has no section number
-    bool extended = false;     // the name ends in "*": charset and %XX escapes apply
-    bool rfc2231 = false;      // the name had any "*" suffix
+    std::string base;      // lowercase name without the RFC 2231 suffix
+    long section = -1;     // -1 when the name has no section number
+    bool extended = false; // the name ends in "*": charset and %XX escapes apply
+    bool rfc2231 = false;  // the name had any "*" suffix
     std::string value;
-    std::size_t order = 0;     // position in the field, to keep the header order
+    std::size_t order = 0; // position in the field, to keep the header order
 };
 
 raw_parameter split_name(std::string_view name, std::string value, std::size_t order) {

@@ -2,12 +2,12 @@
 // 5.1, RFC 2183), including RFC 2231 parameter continuations and charset-tagged values.
 #pragma once
 
+#include "src/mime/summary.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "src/mime/summary.hpp"
 
 namespace skrynka::mime {
 

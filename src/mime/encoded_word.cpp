@@ -4,10 +4,10 @@
 // the searches for its end are cached, so hostile input cannot make it quadratic.
 #include "src/mime/encoded_word.hpp"
 
-#include <optional>
-
 #include "src/mime/charset.hpp"
 #include "src/mime/text.hpp"
+
+#include <optional>
 
 namespace skrynka::mime {
 namespace {
@@ -23,7 +23,7 @@ struct encoded_word {
 };
 
 class word_scanner {
-public:
+  public:
     explicit word_scanner(std::string_view text) : text_(text) {}
 
     // Matches an encoded word at position start, which contains "=?". Calls must come with
@@ -66,7 +66,7 @@ public:
                             text_.substr(text_begin, terminator - text_begin)};
     }
 
-private:
+  private:
     static bool is_charset_char(char c) {
         return c > ' ' && c < 0x7F && c != '(' && c != ')' && c != '"' && c != '=';
     }
@@ -103,7 +103,8 @@ void append_q_decoded(std::string_view encoded, std::string& out) {
         }
         if (c == '=' && i + 2 < encoded.size() && hex_value(encoded[i + 1]) >= 0 &&
             hex_value(encoded[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(encoded[i + 1]) * 16 + hex_value(encoded[i + 2])));
+            out.push_back(
+                static_cast<char>(hex_value(encoded[i + 1]) * 16 + hex_value(encoded[i + 2])));
             i += 2;
             continue;
         }

@@ -2,12 +2,12 @@
 // top-level message and for every MIME part header (RFC 2045 section 3).
 #pragma once
 
+#include "src/mime/limits.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "src/mime/limits.hpp"
 
 namespace skrynka::mime {
 

@@ -2,11 +2,11 @@
 // counts, which matches what most mail readers display.
 #include "src/mime/part_header.hpp"
 
-#include <optional>
-
 #include "src/mime/address.hpp"
 #include "src/mime/content_type.hpp"
 #include "src/mime/text.hpp"
+
+#include <optional>
 
 namespace skrynka::mime {
 namespace {

@@ -14,7 +14,7 @@ constexpr std::string_view magic = "SKMS";
 constexpr unsigned char flag_truncated = 0x01;
 
 class writer {
-public:
+  public:
     void octet(unsigned char value) { out_.push_back(value); }
 
     void varint(std::uint64_t value) {
@@ -102,7 +102,7 @@ public:
 
     std::vector<unsigned char> take() { return std::move(out_); }
 
-private:
+  private:
     std::vector<unsigned char> out_;
 };
 
@@ -110,7 +110,7 @@ private:
 // Lists grow one decoded element at a time, never by a count read from the input, so
 // memory stays proportional to the bytes actually decoded.
 class reader {
-public:
+  public:
     explicit reader(std::span<const unsigned char> bytes) : bytes_(bytes) {}
 
     std::size_t remaining() const { return bytes_.size() - position_; }
@@ -223,10 +223,9 @@ public:
 
     bool envelope_fields(envelope& value) {
         return optional_string(value.date_) && optional_string(value.subject_) &&
-               addresses(value.from_) && addresses(value.sender_) &&
-               addresses(value.reply_to_) && addresses(value.to_) && addresses(value.cc_) &&
-               addresses(value.bcc_) && optional_string(value.in_reply_to_) &&
-               optional_string(value.message_id_);
+               addresses(value.from_) && addresses(value.sender_) && addresses(value.reply_to_) &&
+               addresses(value.to_) && addresses(value.cc_) && addresses(value.bcc_) &&
+               optional_string(value.in_reply_to_) && optional_string(value.message_id_);
     }
 
     bool part(body_part& value, std::size_t depth) {
@@ -278,7 +277,7 @@ public:
         return true;
     }
 
-private:
+  private:
     std::span<const unsigned char> bytes_;
     std::size_t position_ = 0;
 };

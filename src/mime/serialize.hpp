@@ -23,12 +23,12 @@
 // always deserializes to an equal summary.
 #pragma once
 
+#include "src/mime/limits.hpp"
+#include "src/mime/summary.hpp"
+
 #include <optional>
 #include <span>
 #include <vector>
-
-#include "src/mime/limits.hpp"
-#include "src/mime/summary.hpp"
 
 namespace skrynka::mime {
 

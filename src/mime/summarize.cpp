@@ -4,13 +4,13 @@
 // level, which bounds the time by O(size * max_depth).
 #include "src/mime/summarize.hpp"
 
-#include <algorithm>
-#include <optional>
-
 #include "src/mime/encoded_word.hpp"
 #include "src/mime/header.hpp"
 #include "src/mime/part_header.hpp"
 #include "src/mime/text.hpp"
+
+#include <algorithm>
+#include <optional>
 
 namespace skrynka::mime {
 namespace {
@@ -23,7 +23,7 @@ struct delimiter {
 };
 
 class walker {
-public:
+  public:
     walker(std::string_view raw, const limits& bounds) : raw_(raw), bounds_(bounds) {
         bounds_.max_depth_ = std::min(bounds_.max_depth_, format_max_depth);
     }
@@ -40,7 +40,7 @@ public:
         return summary;
     }
 
-private:
+  private:
     // Fills part from raw_[begin, end). For a message header (the top level or an
     // encapsulated message) envelope_out and fields_out receive its ENVELOPE fields
     // and, when fields_out is set, its header fields for SEARCH.

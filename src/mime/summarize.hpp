@@ -3,10 +3,10 @@
 // ENVELOPE, BODYSTRUCTURE, SEARCH, SORT and section fetches need (RFC 3501 section 7.4.2).
 #pragma once
 
-#include <string_view>
-
 #include "src/mime/limits.hpp"
 #include "src/mime/summary.hpp"
+
+#include <string_view>
 
 namespace skrynka::mime {
 

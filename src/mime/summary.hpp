@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace skrynka::mime {
@@ -83,8 +83,8 @@ struct body_part {
     std::optional<std::string> md5_;         // Content-MD5, raw and trimmed
     std::optional<std::string> disposition_; // Content-Disposition type, lowercase
     std::vector<parameter> disposition_parameters_;
-    std::vector<std::string> languages_;     // Content-Language tags in header order
-    std::optional<std::string> location_;    // Content-Location with folding whitespace removed
+    std::vector<std::string> languages_;  // Content-Language tags in header order
+    std::optional<std::string> location_; // Content-Location with folding whitespace removed
 
     std::uint64_t header_offset_ = 0;
     std::uint64_t header_length_ = 0; // includes the empty line ending the header, if any

@@ -2,16 +2,16 @@
 // overrun on any input, its byte ranges must lie inside the message, and the binary
 // form must round-trip exactly. Built as a plain program with replay_main.cpp, the
 // same entry point replays a corpus in every build.
+#include "src/mime/serialize.hpp"
+#include "src/mime/summarize.hpp"
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <span>
 #include <string_view>
-
-#include "src/mime/serialize.hpp"
-#include "src/mime/summarize.hpp"
 
 namespace {
 

@@ -1,9 +1,8 @@
 // Address lists for ENVELOPE: groups, quoting, comments, routes and broken input.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "src/mime/address.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using namespace skrynka::mime;
 
@@ -131,8 +130,8 @@ TEST_CASE("obsolete phrase with dots keeps them", "[mime][address]") {
 }
 
 TEST_CASE("broken lists do not lose later addresses", "[mime][address]") {
-    const char* inputs[] = {"<a@b", "\"unterminated <x@y>, c@d", ",,, ;;; <<>> @@",
-                            "a@b>junk, c@d", "(unterminated comment", "\x01\x02\x7F@x",
+    const char* inputs[] = {"<a@b",          "\"unterminated <x@y>, c@d", ",,, ;;; <<>> @@",
+                            "a@b>junk, c@d", "(unterminated comment",     "\x01\x02\x7F@x",
                             "::: a@b"};
     for (const char* input : inputs) {
         INFO(input);

@@ -1,13 +1,13 @@
 // Content-Type and Content-Disposition parameters, including RFC 2231.
-#include <catch2/catch.hpp>
-
 #include "src/mime/content_type.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace skrynka::mime;
 
 TEST_CASE("content type with comments and quotes", "[mime][content-type]") {
-    const auto parsed = parse_content_type(
-        " (c) Text / Plain (c) ; charset = \"utf-8\" (comment); format=flowed");
+    const auto parsed =
+        parse_content_type(" (c) Text / Plain (c) ; charset = \"utf-8\" (comment); format=flowed");
 
     REQUIRE(parsed.has_value());
     CHECK(parsed->type_ == "text");
@@ -39,15 +39,17 @@ TEST_CASE("RFC 2231 extended value is decoded to UTF-8", "[mime][rfc2231]") {
         parse_parameters("; filename*=iso-8859-1'de'Gesch%E4ftsbericht%20Q1.pdf");
 
     REQUIRE(parameters.size() == 1);
-    CHECK(parameters[0].value_ == "Gesch\xC3\xA4" "ftsbericht Q1.pdf");
+    CHECK(parameters[0].value_ == "Gesch\xC3\xA4"
+                                  "ftsbericht Q1.pdf");
 }
 
 TEST_CASE("RFC 2231 mixed sections decode with the first charset", "[mime][rfc2231]") {
-    const auto parameters = parse_parameters(
-        "; name*0*=UTF-8''%D0%9F%D1%80; name*1*=%D0%B8%D0%B2; name*2=\"et.txt\"");
+    const auto parameters =
+        parse_parameters("; name*0*=UTF-8''%D0%9F%D1%80; name*1*=%D0%B8%D0%B2; name*2=\"et.txt\"");
 
     REQUIRE(parameters.size() == 1);
-    CHECK(parameters[0].value_ == "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2" "et.txt");
+    CHECK(parameters[0].value_ == "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2"
+                                  "et.txt");
 }
 
 TEST_CASE("RFC 2231 form wins over the plain form", "[mime][rfc2231]") {

@@ -1,10 +1,9 @@
 // RFC 2047 decoding and charset conversion.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "src/mime/charset.hpp"
 #include "src/mime/encoded_word.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using skrynka::mime::append_as_utf8;
 using skrynka::mime::append_valid_utf8;
@@ -106,6 +105,10 @@ TEST_CASE("unknown charset leaves output unchanged", "[mime][charset]") {
 TEST_CASE("undefined byte in charset is replaced", "[mime][charset]") {
     // 0x98 is undefined in windows-1251.
     std::string out;
-    CHECK(append_as_utf8("windows-1251", "a\x98" "b", out));
-    CHECK(out == "a\xEF\xBF\xBD" "b");
+    CHECK(append_as_utf8("windows-1251",
+                         "a\x98"
+                         "b",
+                         out));
+    CHECK(out == "a\xEF\xBF\xBD"
+                 "b");
 }

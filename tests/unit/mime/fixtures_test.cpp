@@ -1,10 +1,10 @@
 // The byte-exact fixtures shared with the protocol tests, summarized directly. The
 // expected sizes, line counts and slices were computed independently with Python's
 // email package.
-#include <catch2/catch.hpp>
-
 #include "src/mime/summarize.hpp"
 #include "tests/unit/mime/mime_test_support.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace skrynka::mime;
 using skrynka::mime::test::body_of;
@@ -87,8 +87,8 @@ TEST_CASE("nested fixture envelope and header fields", "[mime][fixture]") {
     const message_summary summary = summarize(raw);
 
     CHECK(summary.header_size_ == summary.body_.header_length_);
-    CHECK(std::string_view(raw).substr(0, summary.header_size_).ends_with(
-        "boundary=\"o\"\r\n\r\n"));
+    CHECK(
+        std::string_view(raw).substr(0, summary.header_size_).ends_with("boundary=\"o\"\r\n\r\n"));
     CHECK(summary.lines_ == 30);
     CHECK(summary.envelope_.subject_ == "outer");
     CHECK_FALSE(summary.envelope_.date_.has_value());
@@ -129,10 +129,12 @@ TEST_CASE("quote fixture unescapes names and keeps 8-bit parameters", "[mime][fi
     CHECK(pdf.subtype_ == "pdf");
     CHECK(pdf.encoding_ == "base64");
     REQUIRE(pdf.find_parameter("name") != nullptr);
-    CHECK(*pdf.find_parameter("name") == "Gesch\xC3\xA4" "ftsbedingungen.pdf");
+    CHECK(*pdf.find_parameter("name") == "Gesch\xC3\xA4"
+                                         "ftsbedingungen.pdf");
     REQUIRE(pdf.disposition_parameters_.size() == 1);
     CHECK(pdf.disposition_parameters_[0].name_ == "filename");
-    CHECK(pdf.disposition_parameters_[0].value_ == "Gesch\xE4" "ftsbedingungen.pdf");
+    CHECK(pdf.disposition_parameters_[0].value_ == "Gesch\xE4"
+                                                   "ftsbedingungen.pdf");
     CHECK(body_of(raw, pdf) == "JVBERi0=");
 }
 
@@ -147,7 +149,8 @@ TEST_CASE("search fixture decodes the subject for SEARCH", "[mime][fixture]") {
     const header_field& subject = summary.header_fields_[1];
     CHECK(subject.name_ == "Subject");
     CHECK(subject.value_ == "=?UTF-8?Q?Gr=C3=B6=C3=9Fe?=");
-    CHECK(subject.decoded_value_ == "Gr\xC3\xB6\xC3\x9F" "e");
+    CHECK(subject.decoded_value_ == "Gr\xC3\xB6\xC3\x9F"
+                                    "e");
 
     CHECK(summary.body_.encoding_ == "quoted-printable");
     CHECK(body_of(raw, summary.body_) == "Stra=C3=9Fe 1\r\n");

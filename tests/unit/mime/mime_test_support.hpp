@@ -1,14 +1,14 @@
 // Helpers shared by the MIME parser tests: fixture loading and byte-range slicing.
 #pragma once
 
+#include "src/mime/summary.hpp"
+
 #include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include "src/mime/summary.hpp"
 
 namespace skrynka::mime::test {
 

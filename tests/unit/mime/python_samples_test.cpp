@@ -1,16 +1,15 @@
 // Real-world messages: the samples that ship with CPython's email package tests
 // (Debian package libpython3.11-testsuite). Most use bare LF line endings.
-#include <catch2/catch.hpp>
+#include "src/mime/serialize.hpp"
+#include "src/mime/summarize.hpp"
+#include "tests/unit/mime/mime_test_support.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "src/mime/serialize.hpp"
-#include "src/mime/summarize.hpp"
-#include "tests/unit/mime/mime_test_support.hpp"
 
 using namespace skrynka::mime;
 namespace fs = std::filesystem;

@@ -1,12 +1,11 @@
 // Binary summary format: round trips, every truncation, single byte flips and garbage.
-#include <catch2/catch.hpp>
-
-#include <string>
-#include <vector>
-
 #include "src/mime/serialize.hpp"
 #include "src/mime/summarize.hpp"
 #include "tests/unit/mime/mime_test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 using namespace skrynka::mime;
 using skrynka::mime::test::read_fixture;

@@ -1,10 +1,9 @@
 // Body structure walk: nesting, degraded MIME and the limits that bound hostile input.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "src/mime/summarize.hpp"
 #include "tests/unit/mime/mime_test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using namespace skrynka::mime;
 using skrynka::mime::test::body_of;
@@ -211,14 +210,17 @@ TEST_CASE("empty message has empty ranges", "[mime][structure]") {
 }
 
 TEST_CASE("8-bit and UTF-8 headers are kept raw", "[mime][structure]") {
-    const std::string raw = "Subject: Gr\xC3\xBC\xC3\x9F" "e\r\n"
+    const std::string raw = "Subject: Gr\xC3\xBC\xC3\x9F"
+                            "e\r\n"
                             "X-Latin: caf\xE9\r\n"
                             "From: J\xC3\xBCrgen <j\xC3\xBC@b\xC3\xBC.example>\r\n\r\nx";
     const message_summary summary = summarize(raw);
 
-    CHECK(summary.envelope_.subject_ == "Gr\xC3\xBC\xC3\x9F" "e");
+    CHECK(summary.envelope_.subject_ == "Gr\xC3\xBC\xC3\x9F"
+                                        "e");
     REQUIRE(summary.header_fields_.size() == 3);
-    CHECK(summary.header_fields_[0].decoded_value_ == "Gr\xC3\xBC\xC3\x9F" "e");
+    CHECK(summary.header_fields_[0].decoded_value_ == "Gr\xC3\xBC\xC3\x9F"
+                                                      "e");
     CHECK(summary.header_fields_[1].value_ == "caf\xE9");
     CHECK(summary.header_fields_[1].decoded_value_ == "caf\xEF\xBF\xBD");
     REQUIRE(summary.envelope_.from_.size() == 1);
@@ -275,8 +277,9 @@ TEST_CASE("ten thousand parts stop at the part limit", "[mime][structure][limits
 TEST_CASE("message/rfc822 beyond the part limit is opaque", "[mime][structure][limits]") {
     limits bounds;
     bounds.max_parts_ = 2;
-    const std::string raw = "Content-Type: multipart/mixed; boundary=p\r\n\r\n"
-                            "--p\r\nContent-Type: message/rfc822\r\n\r\nSubject: x\r\n\r\ny\r\n--p--\r\n";
+    const std::string raw =
+        "Content-Type: multipart/mixed; boundary=p\r\n\r\n"
+        "--p\r\nContent-Type: message/rfc822\r\n\r\nSubject: x\r\n\r\ny\r\n--p--\r\n";
     const message_summary summary = summarize(raw, bounds);
 
     CHECK(summary.truncated_);
@@ -299,8 +302,8 @@ TEST_CASE("header field limit truncates the field list", "[mime][structure][limi
 }
 
 TEST_CASE("overlong header line is skipped", "[mime][structure][limits]") {
-    const std::string raw = "Subject: " + std::string(20000, 'a') +
-                            "\r\nContent-Type: text/html\r\n\r\nbody";
+    const std::string raw =
+        "Subject: " + std::string(20000, 'a') + "\r\nContent-Type: text/html\r\n\r\nbody";
     const message_summary summary = summarize(raw);
 
     CHECK_FALSE(summary.envelope_.subject_.has_value());
@@ -395,12 +398,14 @@ TEST_CASE("adjacent delimiter lines enclose no part", "[mime][structure]") {
 
 TEST_CASE("message/global is encapsulated like rfc822", "[mime][structure]") {
     const std::string raw = "Content-Type: message/global\r\n\r\n"
-                            "Subject: gr\xC3\xBC\xC3\x9F" "e\r\n\r\ninner\r\n";
+                            "Subject: gr\xC3\xBC\xC3\x9F"
+                            "e\r\n\r\ninner\r\n";
     const message_summary summary = summarize(raw);
 
     CHECK(summary.body_.is_message());
     REQUIRE(summary.body_.envelope_.has_value());
-    CHECK(summary.body_.envelope_->subject_ == "gr\xC3\xBC\xC3\x9F" "e");
+    CHECK(summary.body_.envelope_->subject_ == "gr\xC3\xBC\xC3\x9F"
+                                               "e");
     REQUIRE(summary.body_.children_.size() == 1);
     CHECK(body_of(raw, summary.body_.children_[0]) == "inner\r\n");
 }
