@@ -186,6 +186,8 @@ class walker {
         return true;
     }
 
+    // TODO: RFC 2046 section 5.2.1 allows only 7bit, 8bit and binary here. A base64 or
+    // quoted-printable message/rfc822 is parsed undecoded, so its envelope comes out empty.
     void parse_encapsulated(std::size_t depth, body_part& part) {
         if (depth >= bounds_.max_depth_ || parts_ >= bounds_.max_parts_) {
             make_opaque(part);

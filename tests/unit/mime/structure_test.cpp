@@ -409,3 +409,18 @@ TEST_CASE("message/global is encapsulated like rfc822", "[mime][structure]") {
     REQUIRE(summary.body_.children_.size() == 1);
     CHECK(body_of(raw, summary.body_.children_[0]) == "inner\r\n");
 }
+
+TEST_CASE("encoded message/rfc822 stays grammatical", "[mime][structure]") {
+    // Forbidden by RFC 2046 but sent by some clients: the body is base64 text, so the
+    // encapsulated header is not readable and the envelope stays empty.
+    const std::string raw = "Content-Type: message/rfc822\r\n"
+                            "Content-Transfer-Encoding: base64\r\n\r\n"
+                            "U3ViamVjdDogeA0KDQp5DQo=\r\n";
+    const message_summary summary = summarize(raw);
+
+    CHECK(summary.body_.is_message());
+    CHECK(summary.body_.encoding_ == "base64");
+    REQUIRE(summary.body_.envelope_.has_value());
+    CHECK_FALSE(summary.body_.envelope_->subject_.has_value());
+    REQUIRE(summary.body_.children_.size() == 1);
+}
