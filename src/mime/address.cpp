@@ -241,7 +241,8 @@ class list_parser {
         }
     }
 
-    // [phrase_begin, open) is the display name; open is the "<".
+    // Parses a "<...>" address. Tokens [phrase_begin, open) are the display name, and open is the
+    // "<".
     void parse_angle_address(std::size_t phrase_begin, std::size_t open) {
         address item;
         item.name_ = join_phrase(tokens_, phrase_begin, open);

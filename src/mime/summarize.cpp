@@ -1,7 +1,7 @@
 // The body structure walk (RFC 2046 section 5). Each multipart finds its own boundaries
 // inside the byte range its parent gave it, so an inner multipart that never closes
-// still ends at the outer boundary. Every byte is scanned at most once per nesting
-// level, which bounds the time by O(size * max_depth).
+// still ends at the outer boundary. Each nesting level scans its bytes a fixed number
+// of times (header, boundaries, line count), so time is O(size * max_depth).
 #include "src/mime/summarize.hpp"
 
 #include "src/mime/encoded_word.hpp"

@@ -31,8 +31,8 @@ struct address {
     // Local part (a quoted local part keeps its quotes), or the group name for group_start.
     std::string mailbox_;
     // Domain, empty when the address had none.
-    // TODO: RFC 3501 gives no host for such addresses; the ENVELOPE renderer must choose
-    // between NIL and a placeholder, and NIL reads as a group marker to some clients.
+    // TODO: RFC 3501 reads a NIL host as a group marker, so the ENVELOPE renderer needs a
+    // placeholder host for these addresses.
     std::string host_;
 
     bool operator==(const address&) const = default;

@@ -71,8 +71,7 @@ constexpr int hex_value(char c) {
 
 // Counts lines the way the summary reports them: one per line feed, plus one for a
 // last line that has no line feed.
-// NOTE: RFC 3501 does not say whether an unterminated last line counts; other servers
-// differ, so a client comparing line counts may see a difference of one.
+// NOTE: RFC 3501 does not define whether an unterminated last line counts.
 inline std::uint64_t count_lines(std::string_view text) {
     std::uint64_t lines = 0;
     for (const char c : text) {
