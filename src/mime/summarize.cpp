@@ -81,7 +81,7 @@ class walker {
             make_text_plain(part);
             return;
         }
-        if (depth >= bounds_.max_depth_) {
+        if (depth >= bounds_.max_depth_ || parts_ >= bounds_.max_parts_) {
             make_opaque(part);
             return;
         }

@@ -424,3 +424,17 @@ TEST_CASE("encoded message/rfc822 stays grammatical", "[mime][structure]") {
     CHECK_FALSE(summary.body_.envelope_->subject_.has_value());
     REQUIRE(summary.body_.children_.size() == 1);
 }
+
+TEST_CASE("multipart beyond the part limit is opaque", "[mime][structure][limits]") {
+    limits bounds;
+    bounds.max_parts_ = 2;
+    const std::string raw = "Content-Type: multipart/mixed; boundary=p\r\n\r\n"
+                            "--p\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n"
+                            "--q\r\n\r\nx\r\n--q--\r\n--p--\r\n";
+    const message_summary summary = summarize(raw, bounds);
+
+    CHECK(summary.truncated_);
+    REQUIRE(summary.body_.children_.size() == 1);
+    CHECK(summary.body_.children_[0].type_ == "application");
+    CHECK(summary.body_.children_[0].children_.empty());
+}
