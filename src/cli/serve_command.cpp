@@ -1,0 +1,78 @@
+#include "src/cli/serve_command.hpp"
+
+#include <csignal>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include "src/cli/cli_error.hpp"
+#include "src/cli/instance_files.hpp"
+#include "src/config/instance_paths.hpp"
+#include "src/logging/logging.hpp"
+
+namespace skrynka::app::cli {
+
+namespace {
+
+constexpr std::size_t storage_key_size = 32;
+
+std::string_view signal_name(int signal_number) {
+    switch (signal_number) {
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGINT:
+        return "SIGINT";
+    }
+    return "unknown";
+}
+
+int run_serve(const global_options& globals) {
+    config::settings settings = globals.load_settings();
+    logging::setup_logging(settings.log_level);
+    auto paths = config::instance_paths::under(settings.server.state_dir);
+
+    // TODO: read the key with storage::read_storage_key and open the directory database
+    // once the storage module is merged; until then the file is the 32 raw key bytes.
+    auto storage_key = read_secret_file(paths.storage_key, storage_key_size);
+    if (storage_key.size() != storage_key_size) {
+        throw cli_error(fmt::format("{} is not a storage key: expected {} bytes, found {}",
+                                    paths.storage_key.string(), storage_key_size,
+                                    storage_key.size()));
+    }
+
+    // The signal set is armed before event=start is logged, so a supervisor that sends
+    // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
+    boost::asio::io_context io_context;
+    boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
+    int received_signal = 0;
+    signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
+        if (!error) {
+            received_signal = signal_number;
+        }
+    });
+
+    spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={}",
+                 SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
+                 logging::log_value(settings.server.state_dir.string()),
+                 logging::log_value(settings.server.hostname),
+                 logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))));
+
+    // TODO: start the protocol listeners here; serve has none yet.
+    io_context.run();
+
+    spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
+    return 0;
+}
+
+} // namespace
+
+void add_serve_command(CLI::App& app, const global_options& globals, std::function<int()>& action) {
+    CLI::App* command = app.add_subcommand("serve", "Run the mail server until SIGTERM or SIGINT");
+    command->callback([&globals, &action] { action = [&globals] { return run_serve(globals); }; });
+}
+
+} // namespace skrynka::app::cli
