@@ -4,17 +4,24 @@
 
 #include <fmt/format.h>
 
+#include "crypto/key_slot.hpp"
+
 namespace skrynka::policies {
 
 namespace {
 
-// The minimum Argon2id memory (8 MiB) is far below a safe value. It exists so that
-// tests can create key slots quickly. Production instances keep the default.
+// The Argon2id maxima are the largest parameters crypto::seal_key_slot accepts. The
+// minimum memory (8 MiB) is far below a safe value. It exists so that tests can create
+// key slots quickly, and production instances keep the default.
+constexpr std::int64_t max_argon2_ops = static_cast<std::int64_t>(crypto::argon2_max_ops_limit);
+constexpr std::int64_t max_argon2_memory_kib =
+    static_cast<std::int64_t>(crypto::argon2_max_mem_limit_bytes / 1024);
+
 constexpr std::array registry{
-    limit{"argon2_ops", "passes", "Argon2id passes (time cost) for new key slots", 3, 1, 20,
-          &limit_values::argon2_ops},
-    limit{"argon2_memory_kib", "KiB", "Argon2id memory for new key slots", 262144, 8192,
-          4194304, &limit_values::argon2_memory_kib},
+    limit{"argon2_ops", "passes", "Argon2id passes (time cost) for new key slots", 3, 1,
+          max_argon2_ops, &limit_values::argon2_ops},
+    limit{"argon2_memory_kib", "KiB", "Argon2id memory for new key slots", 65536, 8192,
+          max_argon2_memory_kib, &limit_values::argon2_memory_kib},
     limit{"password_min_length", "characters", "Shortest password accepted for a new key slot",
           12, 8, 128, &limit_values::password_min_length},
     limit{"password_max_length", "bytes", "Longest password accepted or read", 1024, 64, 4096,

@@ -14,12 +14,14 @@ namespace skrynka::policies {
 // The current value of every limit. A default-constructed value contains the registry
 // defaults.
 struct limit_values {
-    // Argon2id passes for new key slots. The default is libsodium's
-    // crypto_pwhash_argon2id_OPSLIMIT_MODERATE (3, libsodium 1.0.18).
+    // Argon2id passes for new key slots. The default is libsodium 1.0.18's
+    // crypto_pwhash_argon2id_OPSLIMIT_MODERATE (3), as crypto::default_argon2_params().
     std::int64_t argon2_ops = 3;
-    // Argon2id memory for new key slots, in KiB. The default is libsodium's
-    // crypto_pwhash_argon2id_MEMLIMIT_MODERATE (256 MiB, libsodium 1.0.18).
-    std::int64_t argon2_memory_kib = 262144;
+    // Argon2id memory for new key slots, in KiB. The default, 64 MiB, is libsodium
+    // 1.0.18's crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE, as
+    // crypto::default_argon2_params(), so that a few concurrent logins fit on a small
+    // server.
+    std::int64_t argon2_memory_kib = 65536;
     std::int64_t password_min_length = 12;
     std::int64_t password_max_length = 1024;
     // How long an unlocked user key stays cached after the user's last session ends.

@@ -1,6 +1,15 @@
 #include "src/cli/generated_secrets.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <string_view>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "src/cli/cli_error.hpp"
 
 namespace skrynka::app::cli {
 
@@ -52,6 +61,21 @@ std::optional<char> canonical_symbol(unsigned char typed) {
     return std::nullopt;
 }
 
+void write_all(std::span<const unsigned char> bytes) {
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        ssize_t count = ::write(STDOUT_FILENO, bytes.data() + written, bytes.size() - written);
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        if (count < 0) {
+            throw cli_error(fmt::format("failed to write to standard output: {}",
+                                        std::strerror(errno)));
+        }
+        written += static_cast<std::size_t>(count);
+    }
+}
+
 } // namespace
 
 crypto::secret_bytes generate_recovery_code() {
@@ -82,6 +106,14 @@ std::optional<crypto::secret_bytes> canonical_recovery_code(std::span<const unsi
 
 crypto::secret_bytes generate_app_password() {
     return generate_grouped(crockford_lowercase, app_password_symbols, app_password_group);
+}
+
+void print_secret_line(const crypto::secret_bytes& secret) {
+    std::cout.flush();
+    std::fflush(stdout);
+    write_all(secret.bytes());
+    constexpr unsigned char newline[] = {'\n'};
+    write_all(newline);
 }
 
 } // namespace skrynka::app::cli

@@ -25,4 +25,9 @@ std::optional<crypto::secret_bytes> canonical_recovery_code(std::span<const unsi
 // a mail client sends the password exactly as it was pasted.
 crypto::secret_bytes generate_app_password();
 
+// Writes secret and a newline to standard output with write(2), after flushing
+// std::cout and stdout, so that no stdio buffer keeps a copy. Throws cli_error when the
+// write fails.
+void print_secret_line(const crypto::secret_bytes& secret);
+
 } // namespace skrynka::app::cli

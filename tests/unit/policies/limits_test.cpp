@@ -1,5 +1,7 @@
 #include "policies/limits.hpp"
 
+#include "crypto/key_slot.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -31,10 +33,28 @@ TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
 TEST_CASE("limit defaults are the documented values", "[policies][limits]") {
     const limit_values defaults;
     REQUIRE(defaults.argon2_ops == 3);
-    REQUIRE(defaults.argon2_memory_kib == 256 * 1024);
+    REQUIRE(defaults.argon2_memory_kib == 64 * 1024);
     REQUIRE(defaults.password_min_length == 12);
     REQUIRE(defaults.password_max_length == 1024);
     REQUIRE(defaults.key_cache_seconds == 600);
+}
+
+TEST_CASE("Argon2 limits match the crypto module", "[policies][limits]") {
+    const limit_values defaults;
+    auto crypto_defaults = skrynka::crypto::default_argon2_params();
+    REQUIRE(static_cast<std::uint64_t>(defaults.argon2_ops) == crypto_defaults.ops_limit);
+    REQUIRE(static_cast<std::uint64_t>(defaults.argon2_memory_kib) * 1024 ==
+            crypto_defaults.mem_limit_bytes);
+
+    const limit& ops = *find_limit("argon2_ops");
+    const limit& memory = *find_limit("argon2_memory_kib");
+    for (auto [ops_value, memory_value] : {std::pair{ops.minimum, memory.minimum},
+                                           std::pair{ops.maximum, memory.maximum}}) {
+        skrynka::crypto::argon2_params params{static_cast<std::uint64_t>(ops_value),
+                                              static_cast<std::uint64_t>(memory_value) * 1024};
+        INFO(ops_value << " passes, " << memory_value << " KiB");
+        REQUIRE(skrynka::crypto::argon2_params_valid(params));
+    }
 }
 
 TEST_CASE("limit lookup finds known names only", "[policies][limits]") {
