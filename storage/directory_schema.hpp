@@ -1,0 +1,56 @@
+// Schema of directory.db, one migration per version. Append new steps; never edit one
+// that has shipped.
+#pragma once
+
+#include "storage/migrations.hpp"
+
+#include <array>
+
+namespace skrynka::storage {
+
+inline constexpr std::array<migration, 1> directory_migrations{{
+    {1, R"sql(
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+
+-- AUTOINCREMENT keeps ids from being reused, so a new account can never inherit a
+-- deleted account's mailbox file name.
+CREATE TABLE accounts (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    created    INTEGER NOT NULL,
+    public_key BLOB NOT NULL CHECK (length(public_key) = 32),
+    state      INTEGER NOT NULL DEFAULT 0
+);
+
+-- Every address that delivers to an account: exactly one primary, any number of aliases.
+-- One table makes an address unique across both kinds.
+CREATE TABLE addresses (
+    address    TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    is_primary INTEGER NOT NULL CHECK (is_primary IN (0, 1)),
+    created    INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX addresses_one_primary ON addresses(account_id) WHERE is_primary = 1;
+CREATE INDEX addresses_by_account ON addresses(account_id);
+
+-- Deleting this row crypto-shreds the account's mailbox database.
+CREATE TABLE mailbox_keys (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+    key        BLOB NOT NULL CHECK (length(key) = 32)
+);
+
+CREATE TABLE key_slots (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind       INTEGER NOT NULL,
+    label      TEXT NOT NULL,
+    created    INTEGER NOT NULL,
+    slot       BLOB NOT NULL,
+    UNIQUE (account_id, label)
+);
+)sql"},
+}};
+
+} // namespace skrynka::storage
