@@ -1,5 +1,5 @@
 // Checks of what an administrator types for an account: its address and a new
-// password. Each failure is a cli_error whose message says what is wrong and why.
+// password. Each failure is a cli_error whose message states what is wrong and why.
 #pragma once
 
 #include <string_view>

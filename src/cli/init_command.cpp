@@ -13,6 +13,8 @@
 #include "src/cli/self_signed_certificate.hpp"
 #include "src/config/instance_paths.hpp"
 #include "src/config/render_config.hpp"
+#include "storage/directory.hpp"
+#include "storage/key_file.hpp"
 
 namespace skrynka::app::cli {
 
@@ -86,6 +88,17 @@ void write_file(const std::filesystem::path& path, std::span<const unsigned char
     rollback.add(path);
 }
 
+void create_directory_database(const std::filesystem::path& path,
+                               const crypto::secret_bytes& storage_key,
+                               creation_rollback& rollback) {
+    // SQLite may leave -wal and -shm files beside the database; a rollback removes them
+    // too. The directory closes at the end of this scope, before any rollback runs.
+    for (const char* suffix : {"-shm", "-wal", ""}) {
+        rollback.add(path.string() + suffix);
+    }
+    storage::directory::open(path, storage_key, storage::open_mode::create_new);
+}
+
 std::span<const unsigned char> bytes_of(std::string_view text) {
     return {reinterpret_cast<const unsigned char*>(text.data()), text.size()};
 }
@@ -117,16 +130,14 @@ int run_init(const init_options& options) {
     make_directory(paths.tls_dir, rollback);
     make_directory(paths.mailboxes_dir, rollback);
 
-    // TODO: write the key with storage::write_storage_key once the storage module is
-    // merged; until then the file is the 32 raw key bytes.
-    auto storage_key = crypto::secret_bytes::random(32);
-    write_file(paths.storage_key, storage_key.bytes(), 0600, rollback);
+    crypto::secret_bytes storage_key = storage::write_storage_key(paths.storage_key);
+    rollback.add(paths.storage_key);
 
     auto certificate = make_self_signed_certificate(values.hostname, options.dev);
     write_file(paths.private_key, certificate.private_key_pem.bytes(), 0600, rollback);
     write_file(paths.certificate, bytes_of(certificate.certificate_pem), 0644, rollback);
 
-    // TODO: create the empty directory database through the storage API once merged.
+    create_directory_database(paths.directory_database, storage_key, rollback);
 
     write_file(paths.config_file, bytes_of(config::render_config(values)), 0600, rollback);
     rollback.commit();

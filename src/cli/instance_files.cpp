@@ -96,35 +96,4 @@ bool make_private_directory(const std::filesystem::path& path) {
     return false;
 }
 
-crypto::secret_bytes read_secret_file(const std::filesystem::path& path, std::size_t max_size) {
-    file_descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.get() < 0) {
-        fail("open", path, errno);
-    }
-    struct stat status {};
-    if (::fstat(file.get(), &status) != 0) {
-        fail("inspect", path, errno);
-    }
-    if (status.st_size < 0 || static_cast<std::uintmax_t>(status.st_size) > max_size) {
-        throw cli_error(fmt::format("{} is larger than {} bytes", path.string(), max_size));
-    }
-
-    crypto::secret_bytes contents(static_cast<std::size_t>(status.st_size));
-    std::size_t total = 0;
-    while (total < contents.size()) {
-        ssize_t count = ::read(file.get(), contents.data() + total, contents.size() - total);
-        if (count < 0 && errno == EINTR) {
-            continue;
-        }
-        if (count < 0) {
-            fail("read", path, errno);
-        }
-        if (count == 0) {
-            throw cli_error(fmt::format("{} became shorter while it was read", path.string()));
-        }
-        total += static_cast<std::size_t>(count);
-    }
-    return contents;
-}
-
 } // namespace skrynka::app::cli

@@ -7,8 +7,6 @@
 #include <span>
 #include <sys/types.h>
 
-#include "crypto/secret.hpp"
-
 namespace skrynka::app::cli {
 
 // Creates path with mode, writes bytes, fsyncs the file and its folder. Throws
@@ -21,9 +19,5 @@ void write_new_file(const std::filesystem::path& path, std::span<const unsigned 
 // when it created the folder. Throws cli_error when the path exists but is not a folder,
 // or a call fails.
 bool make_private_directory(const std::filesystem::path& path);
-
-// Reads the whole file into secret memory. Throws cli_error when it cannot be opened
-// or read, or is larger than max_size bytes.
-crypto::secret_bytes read_secret_file(const std::filesystem::path& path, std::size_t max_size);
 
 } // namespace skrynka::app::cli

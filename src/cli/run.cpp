@@ -10,6 +10,7 @@
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
 #include "src/cli/serve_command.hpp"
+#include "src/cli/user_command.hpp"
 #include "src/config/config_error.hpp"
 
 namespace skrynka::app::cli {
@@ -37,6 +38,7 @@ int run(int argc, char** argv) {
     std::function<int()> action;
     add_init_command(app, globals, action);
     add_serve_command(app, globals, action);
+    add_user_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

@@ -9,16 +9,12 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
-#include "src/cli/cli_error.hpp"
-#include "src/cli/instance_files.hpp"
-#include "src/config/instance_paths.hpp"
+#include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
 
 namespace skrynka::app::cli {
 
 namespace {
-
-constexpr std::size_t storage_key_size = 32;
 
 std::string_view signal_name(int signal_number) {
     switch (signal_number) {
@@ -31,18 +27,9 @@ std::string_view signal_name(int signal_number) {
 }
 
 int run_serve(const global_options& globals) {
-    config::settings settings = globals.load_settings();
+    instance opened = open_instance(globals);
+    const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
-    auto paths = config::instance_paths::under(settings.server.state_dir);
-
-    // TODO: read the key with storage::read_storage_key and open the directory database
-    // once the storage module is merged; until then the file is the 32 raw key bytes.
-    auto storage_key = read_secret_file(paths.storage_key, storage_key_size);
-    if (storage_key.size() != storage_key_size) {
-        throw cli_error(fmt::format("{} is not a storage key: expected {} bytes, found {}",
-                                    paths.storage_key.string(), storage_key_size,
-                                    storage_key.size()));
-    }
 
     // The signal set is armed before event=start is logged, so a supervisor that sends
     // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
@@ -55,11 +42,13 @@ int run_serve(const global_options& globals) {
         }
     });
 
-    spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={}",
+    spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
+                 "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
                  logging::log_value(settings.server.state_dir.string()),
                  logging::log_value(settings.server.hostname),
-                 logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))));
+                 logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
+                 opened.directory.list_accounts().size());
 
     // TODO: start the protocol listeners here; serve has none yet.
     io_context.run();

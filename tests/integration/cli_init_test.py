@@ -27,7 +27,9 @@ def init_creates_files_with_private_modes(folder):
     check_equal(mode_of(os.path.join(state, "keys", "storage.key")), 0o600, "storage key mode")
     check_equal(mode_of(os.path.join(state, "tls", "private_key.pem")), 0o600, "TLS key mode")
     check_equal(mode_of(config), 0o600, "config mode")
-    check(os.path.getsize(os.path.join(state, "keys", "storage.key")) > 0, "storage key is empty")
+    check_equal(os.path.getsize(os.path.join(state, "keys", "storage.key")), 32,
+                "storage key size")
+    check(os.path.isfile(os.path.join(state, "directory.db")), "directory.db missing")
     check_equal(mode_of(os.path.join(state, "tls", "certificate.pem")), 0o644, "certificate mode")
 
 

@@ -81,8 +81,17 @@ def serve_fails_without_a_storage_key(folder):
     key = os.path.join(os.path.dirname(config), "keys", "storage.key")
     os.remove(key)
     error = run_failing("-c", config, "serve")
+    check_equal(error, f"skrynka: storage key file not found: {key}", "error")
+
+
+@test
+def serve_rejects_a_readable_storage_key(folder):
+    config = init_instance(folder)
+    key = os.path.join(os.path.dirname(config), "keys", "storage.key")
+    os.chmod(key, 0o644)
+    error = run_failing("-c", config, "serve")
     check_in(key, error, "error")
-    check_in("No such file or directory", error, "error")
+    check_in("chmod", error, "error")
 
 
 if __name__ == "__main__":
