@@ -11,6 +11,7 @@ config::settings global_options::load_settings() const {
 void add_global_options(CLI::App& app, global_options& options) {
     app.add_option("-c,--config", options.config_file, "Config file (TOML)")
         ->envname("SKRYNKA_CONFIG")
+        ->type_name("FILE")
         ->capture_default_str();
     app.add_option("-o", options.overrides,
                    "Override one config key for this run: section.key=value, arrays "

@@ -1,5 +1,6 @@
 #include "src/cli/init_command.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <vector>
@@ -106,7 +107,12 @@ std::span<const unsigned char> bytes_of(std::string_view text) {
 int run_init(const init_options& options) {
     config::new_config values;
     for (const std::string& domain : options.domains) {
-        values.domains.push_back(canonical_domain(domain, "--domain"));
+        std::string canonical = canonical_domain(domain, "--domain");
+        if (std::find(values.domains.begin(), values.domains.end(), canonical) !=
+            values.domains.end()) {
+            throw cli_error(fmt::format("--domain '{}' is given twice", domain));
+        }
+        values.domains.push_back(std::move(canonical));
     }
     // Without --hostname the first domain names the host, which suits a server whose MX
     // record points at the domain itself.

@@ -2,6 +2,7 @@
 // storage key, does its work in durable transactions, and returns the exit status 0.
 // Each throws cli_error (or config_error, storage_error) with a one-line message on
 // failure, and changes nothing it has not finished.
+// TODO: record account and key slot changes in the audit log once storage has one.
 #pragma once
 
 #include <string>

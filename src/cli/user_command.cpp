@@ -25,7 +25,7 @@ void add_account_commands(CLI::App& user, const global_options& globals,
         action = [&globals, arguments] { return add_user(globals, arguments->address); };
     });
 
-    CLI::App* list = user.add_subcommand("list", "List accounts and their aliases");
+    CLI::App* list = user.add_subcommand("list", "List accounts with their aliases and app passwords");
     list->callback([&globals, &action] { action = [&globals] { return list_users(globals); }; });
 
     CLI::App* passwd = user.add_subcommand(

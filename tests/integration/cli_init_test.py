@@ -140,6 +140,15 @@ def init_rejects_an_invalid_domain(folder):
 
 
 @test
+def init_rejects_a_repeated_domain(folder):
+    state = os.path.join(folder, "state")
+    error = run_failing("init", "--state", state, "--domain", "example.org", "--domain",
+                        "Example.ORG")
+    check_equal(error, "skrynka: --domain 'Example.ORG' is given twice", "error")
+    check(not os.path.exists(state), "state folder created anyway")
+
+
+@test
 def init_accepts_several_domains(folder):
     config = init_instance(folder, extra=["--domain", "example.net"])
     with open(config) as file:

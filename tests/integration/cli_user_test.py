@@ -164,9 +164,15 @@ def user_list_shows_accounts_aliases_and_app_passwords(folder):
 @test
 def user_passwd_replaces_the_login_password(folder):
     args = instance_args(folder)
-    add_user(args, "alice@example.org")
+    code = add_user(args, "alice@example.org")
+    run_ok(*args, "user", "app-password", "add", "alice@example.org", "--label", "phone",
+           stdin_text=PASSWORD + "\n")
     run_ok(*args, "user", "passwd", "alice@example.org",
            stdin_text=f"{PASSWORD}\n{NEW_PASSWORD}\n")
+
+    # Only the login slot changed: the app password and the recovery code remain.
+    check_in("app_passwords=phone", listed_users(args)["alice@example.org"], "list")
+    run_ok(*args, "user", "recovery", "alice@example.org", stdin_text=f"{code}\n{NEW_PASSWORD}\n")
 
     # The old password no longer unlocks; the new one does.
     error = run_failing(*args, "user", "passwd", "alice@example.org",
