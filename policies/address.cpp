@@ -5,7 +5,7 @@ namespace skrynka::policies {
 namespace {
 
 class address_error_category final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "address"; }
 
     std::string message(int value) const override {
@@ -39,7 +39,9 @@ public:
     }
 };
 
-bool is_space_or_control(unsigned char c) noexcept { return c <= 0x20 || c == 0x7F; }
+bool is_space_or_control(unsigned char c) noexcept {
+    return c <= 0x20 || c == 0x7F;
+}
 
 bool is_letter_or_digit(unsigned char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -104,7 +106,9 @@ bool contains_space_or_control(std::string_view text) noexcept {
 
 } // namespace
 
-std::string address::text() const { return local_part + "@" + domain; }
+std::string address::text() const {
+    return local_part + "@" + domain;
+}
 
 const std::error_category& address_category() noexcept {
     static const address_error_category category;

@@ -60,5 +60,4 @@ std::optional<std::string> parse_domain(std::string_view text, std::error_code& 
 
 } // namespace skrynka::policies
 
-template <>
-struct std::is_error_code_enum<skrynka::policies::address_error> : std::true_type {};
+template <> struct std::is_error_code_enum<skrynka::policies::address_error> : std::true_type {};

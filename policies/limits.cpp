@@ -1,10 +1,9 @@
 #include "policies/limits.hpp"
 
-#include <array>
-
-#include <fmt/format.h>
-
 #include "crypto/key_slot.hpp"
+
+#include <array>
+#include <fmt/format.h>
 
 namespace skrynka::policies {
 
@@ -22,16 +21,15 @@ constexpr std::array registry{
           max_argon2_ops, &limit_values::argon2_ops},
     limit{"argon2_memory_kib", "KiB", "Argon2id memory for new key slots", 65536, 8192,
           max_argon2_memory_kib, &limit_values::argon2_memory_kib},
-    limit{"password_min_length", "characters", "Shortest password accepted for a new key slot",
-          12, 8, 128, &limit_values::password_min_length},
+    limit{"password_min_length", "characters", "Shortest password accepted for a new key slot", 12,
+          8, 128, &limit_values::password_min_length},
     limit{"password_max_length", "bytes", "Longest password accepted or read", 1024, 64, 4096,
           &limit_values::password_max_length},
     limit{"key_cache_seconds", "seconds",
           "How long an unlocked user key stays cached after the user's last session, 0 to disable",
           600, 0, 86400, &limit_values::key_cache_seconds},
-    limit{"audit_checkpoint_interval", "records",
-          "Audit records between two signed checkpoints", 1000, 1, 1000000,
-          &limit_values::audit_checkpoint_interval},
+    limit{"audit_checkpoint_interval", "records", "Audit records between two signed checkpoints",
+          1000, 1, 1000000, &limit_values::audit_checkpoint_interval},
 };
 
 constexpr bool defaults_match_registry() {
@@ -52,7 +50,9 @@ static_assert(defaults_match_registry(),
 
 } // namespace
 
-std::span<const limit> all_limits() noexcept { return registry; }
+std::span<const limit> all_limits() noexcept {
+    return registry;
+}
 
 const limit* find_limit(std::string_view name) noexcept {
     for (const limit& definition : registry) {
@@ -77,10 +77,9 @@ std::optional<limit_conflict> check_limit_relations(const limit_values& values) 
     // A password is counted in characters for the minimum and in bytes for the maximum.
     // One character takes at least one byte, so min <= max keeps some password valid.
     if (values.password_min_length > values.password_max_length) {
-        return limit_conflict{
-            "password_min_length",
-            fmt::format("{} is above limits.password_max_length ({})",
-                        values.password_min_length, values.password_max_length)};
+        return limit_conflict{"password_min_length",
+                              fmt::format("{} is above limits.password_max_length ({})",
+                                          values.password_min_length, values.password_max_length)};
     }
     return std::nullopt;
 }

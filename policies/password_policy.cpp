@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-
 #include <fmt/format.h>
 
 namespace skrynka::policies {
@@ -15,18 +14,18 @@ namespace {
 // NOTE: a short built-in list, not a breach corpus. A real deny list (hundreds of
 // thousands of entries) would need a file shipped with the binary.
 constexpr std::array<std::string_view, 60> common_passwords{
-    "123456",         "12345678",       "123456789",     "1234567890",   "12345678910",
-    "0123456789",     "11111111",       "00000000",      "88888888",     "87654321",
-    "password",       "password1",      "password12",    "password123",  "password!",
-    "passw0rd",       "p@ssw0rd",       "p@ssword",      "qwerty",       "qwerty12",
-    "qwerty123",      "qwertyuiop",     "qwerty12345",   "asdfghjkl",    "asdfasdf",
-    "zxcvbnm1",       "1q2w3e4r",       "1q2w3e4r5t",    "1qaz2wsx",     "zaq12wsx",
-    "abc12345",       "abcd1234",       "abcdefgh",      "iloveyou",     "iloveyou1",
-    "sunshine",       "princess",       "football",      "baseball",     "superman",
-    "starwars",       "trustno1",       "letmein1",      "letmein123",   "welcome1",
-    "welcome123",     "admin123",       "administrator", "changeme",     "changeme123",
-    "whatever",       "dragon123",      "monkey123",     "master123",    "michael1",
-    "secret123",      "mailserver",     "postmaster",    "skrynka123",   "correcthorsebatterystaple",
+    "123456",     "12345678",   "123456789",     "1234567890",  "12345678910",
+    "0123456789", "11111111",   "00000000",      "88888888",    "87654321",
+    "password",   "password1",  "password12",    "password123", "password!",
+    "passw0rd",   "p@ssw0rd",   "p@ssword",      "qwerty",      "qwerty12",
+    "qwerty123",  "qwertyuiop", "qwerty12345",   "asdfghjkl",   "asdfasdf",
+    "zxcvbnm1",   "1q2w3e4r",   "1q2w3e4r5t",    "1qaz2wsx",    "zaq12wsx",
+    "abc12345",   "abcd1234",   "abcdefgh",      "iloveyou",    "iloveyou1",
+    "sunshine",   "princess",   "football",      "baseball",    "superman",
+    "starwars",   "trustno1",   "letmein1",      "letmein123",  "welcome1",
+    "welcome123", "admin123",   "administrator", "changeme",    "changeme123",
+    "whatever",   "dragon123",  "monkey123",     "master123",   "michael1",
+    "secret123",  "mailserver", "postmaster",    "skrynka123",  "correcthorsebatterystaple",
 };
 
 unsigned char lower_ascii(unsigned char c) noexcept {

@@ -2,12 +2,12 @@
 // place, so callers can pass a crypto::secret_bytes buffer without copying it.
 #pragma once
 
+#include "policies/limits.hpp"
+
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "policies/limits.hpp"
 
 namespace skrynka::policies {
 

@@ -1,12 +1,11 @@
 #include "src/cli/account_input.hpp"
 
-#include <algorithm>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "policies/password_policy.hpp"
 #include "src/cli/cli_error.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace skrynka::app::cli {
 

@@ -2,11 +2,11 @@
 // password. Each failure is a cli_error whose message states what is wrong and why.
 #pragma once
 
-#include <string_view>
-
 #include "crypto/secret.hpp"
 #include "policies/address.hpp"
 #include "src/config/settings.hpp"
+
+#include <string_view>
 
 namespace skrynka::app::cli {
 

@@ -1,12 +1,11 @@
 #include "src/cli/account_key_slots.hpp"
 
-#include <string>
-
-#include <fmt/format.h>
-
 #include "crypto/error.hpp"
 #include "crypto/key_slot.hpp"
 #include "src/cli/cli_error.hpp"
+
+#include <fmt/format.h>
+#include <string>
 
 namespace skrynka::app::cli {
 
@@ -27,11 +26,13 @@ crypto::slot_kind crypto_kind_of(slot_purpose purpose) {
     throw std::invalid_argument("unknown slot purpose");
 }
 
-std::string context_of(storage::account_id account) { return std::to_string(account); }
+std::string context_of(storage::account_id account) {
+    return std::to_string(account);
+}
 
 bool is_name_character(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 } // namespace
@@ -59,7 +60,9 @@ void check_app_password_name(std::string_view name) {
     }
 }
 
-int slot_kind_of(slot_purpose purpose) { return static_cast<int>(crypto_kind_of(purpose)); }
+int slot_kind_of(slot_purpose purpose) {
+    return static_cast<int>(crypto_kind_of(purpose));
+}
 
 std::vector<unsigned char> seal_slot(const crypto::secret_bytes& user_secret_key,
                                      const crypto::secret_bytes& secret, slot_purpose purpose,
@@ -67,8 +70,8 @@ std::vector<unsigned char> seal_slot(const crypto::secret_bytes& user_secret_key
                                      const policies::limit_values& limits) {
     crypto::argon2_params params{static_cast<std::uint64_t>(limits.argon2_ops),
                                  static_cast<std::uint64_t>(limits.argon2_memory_kib) * 1024};
-    crypto::key_slot slot = crypto::seal_key_slot(crypto_kind_of(purpose), secret,
-                                                  user_secret_key, context_of(account), params);
+    crypto::key_slot slot = crypto::seal_key_slot(crypto_kind_of(purpose), secret, user_secret_key,
+                                                  context_of(account), params);
     return crypto::encode_key_slot(slot);
 }
 

@@ -2,15 +2,15 @@
 // recovery slot, and one slot per app password, each identified by its label.
 #pragma once
 
+#include "crypto/secret.hpp"
+#include "policies/limits.hpp"
+#include "storage/directory.hpp"
+
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "crypto/secret.hpp"
-#include "policies/limits.hpp"
-#include "storage/directory.hpp"
 
 namespace skrynka::app::cli {
 

@@ -7,13 +7,13 @@
 namespace skrynka::app::cli {
 
 class cli_error : public std::runtime_error {
-public:
+  public:
     explicit cli_error(const std::string& message, int exit_status = 1)
         : std::runtime_error(message), exit_status_(exit_status) {}
 
     int exit_status() const noexcept { return exit_status_; }
 
-private:
+  private:
     int exit_status_;
 };
 

@@ -1,15 +1,14 @@
 #include "src/cli/generated_secrets.hpp"
 
+#include "src/cli/cli_error.hpp"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fmt/format.h>
 #include <iostream>
 #include <string_view>
 #include <unistd.h>
-
-#include <fmt/format.h>
-
-#include "src/cli/cli_error.hpp"
 
 namespace skrynka::app::cli {
 
@@ -69,8 +68,8 @@ void write_all(std::span<const unsigned char> bytes) {
             continue;
         }
         if (count < 0) {
-            throw cli_error(fmt::format("failed to write to standard output: {}",
-                                        std::strerror(errno)));
+            throw cli_error(
+                fmt::format("failed to write to standard output: {}", std::strerror(errno)));
         }
         written += static_cast<std::size_t>(count);
     }

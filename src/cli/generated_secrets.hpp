@@ -3,10 +3,10 @@
 // (0-9 and A-Z without I, L, O, U), which avoids letters that look like digits.
 #pragma once
 
+#include "crypto/secret.hpp"
+
 #include <optional>
 #include <span>
-
-#include "crypto/secret.hpp"
 
 namespace skrynka::app::cli {
 

@@ -1,12 +1,11 @@
 // Options that every subcommand accepts: the config file and its -o overrides.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "src/config/settings.hpp"
 
 #include <CLI/App.hpp>
-
-#include "src/config/settings.hpp"
+#include <string>
+#include <vector>
 
 namespace skrynka::app::cli {
 

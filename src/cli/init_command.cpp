@@ -1,12 +1,5 @@
 #include "src/cli/init_command.hpp"
 
-#include <algorithm>
-#include <iostream>
-#include <memory>
-#include <vector>
-
-#include <fmt/format.h>
-
 #include "crypto/secret.hpp"
 #include "policies/address.hpp"
 #include "src/cli/cli_error.hpp"
@@ -16,6 +9,12 @@
 #include "src/config/render_config.hpp"
 #include "storage/directory.hpp"
 #include "storage/key_file.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+#include <vector>
 
 namespace skrynka::app::cli {
 
@@ -31,7 +30,7 @@ struct init_options {
 // Removes what a failed init created, newest first, so that the user can run init again
 // in the same folder once the cause is fixed.
 class creation_rollback {
-public:
+  public:
     creation_rollback() = default;
     creation_rollback(const creation_rollback&) = delete;
     creation_rollback& operator=(const creation_rollback&) = delete;
@@ -49,7 +48,7 @@ public:
     void add(std::filesystem::path path) { created_.push_back(std::move(path)); }
     void commit() noexcept { committed_ = true; }
 
-private:
+  private:
     std::vector<std::filesystem::path> created_;
     bool committed_ = false;
 };

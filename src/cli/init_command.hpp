@@ -2,11 +2,10 @@
 // self-signed certificate and empty directory database.
 #pragma once
 
-#include <functional>
+#include "src/cli/global_options.hpp"
 
 #include <CLI/App.hpp>
-
-#include "src/cli/global_options.hpp"
+#include <functional>
 
 namespace skrynka::app::cli {
 

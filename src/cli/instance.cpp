@@ -1,10 +1,10 @@
 #include "src/cli/instance.hpp"
 
-#include <fmt/format.h>
-
 #include "src/cli/cli_error.hpp"
 #include "storage/error.hpp"
 #include "storage/key_file.hpp"
+
+#include <fmt/format.h>
 
 namespace skrynka::app::cli {
 

@@ -1,25 +1,25 @@
 #include "src/cli/instance_files.hpp"
 
+#include "src/cli/cli_error.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
-
-#include "src/cli/cli_error.hpp"
 
 namespace skrynka::app::cli {
 
 namespace {
 
 [[noreturn]] void fail(std::string_view action, const std::filesystem::path& path, int error) {
-    throw cli_error(fmt::format("failed to {} {}: {}", action, path.string(), std::strerror(error)));
+    throw cli_error(
+        fmt::format("failed to {} {}: {}", action, path.string(), std::strerror(error)));
 }
 
 class file_descriptor {
-public:
+  public:
     explicit file_descriptor(int fd) noexcept : fd_(fd) {}
     file_descriptor(const file_descriptor&) = delete;
     file_descriptor& operator=(const file_descriptor&) = delete;
@@ -30,7 +30,7 @@ public:
     }
     int get() const noexcept { return fd_; }
 
-private:
+  private:
     int fd_;
 };
 

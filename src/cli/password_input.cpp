@@ -1,16 +1,15 @@
 #include "src/cli/password_input.hpp"
 
+#include "src/cli/cli_error.hpp"
+
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <termios.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <sodium.h>
-
-#include "src/cli/cli_error.hpp"
+#include <termios.h>
+#include <unistd.h>
 
 namespace skrynka::app::cli {
 
@@ -36,11 +35,11 @@ extern "C" void restore_echo_and_reraise(int signal_number) {
 // Turns terminal echo off for its lifetime. A signal that would end the process
 // restores echo first, so an interrupted prompt does not leave the shell silent.
 class echo_off {
-public:
+  public:
     echo_off() {
         if (::tcgetattr(STDIN_FILENO, &saved_terminal) != 0) {
-            throw cli_error(fmt::format("failed to read the terminal settings: {}",
-                                        std::strerror(errno)));
+            throw cli_error(
+                fmt::format("failed to read the terminal settings: {}", std::strerror(errno)));
         }
         struct sigaction action {};
         action.sa_handler = restore_echo_and_reraise;
@@ -67,7 +66,7 @@ public:
         }
     }
 
-private:
+  private:
     std::array<struct sigaction, restored_signals.size()> previous_actions_{};
 };
 
@@ -131,7 +130,9 @@ crypto::secret_bytes read_line(std::size_t max_length) {
 
 } // namespace
 
-bool password_input::interactive() { return ::isatty(STDIN_FILENO) == 1; }
+bool password_input::interactive() {
+    return ::isatty(STDIN_FILENO) == 1;
+}
 
 crypto::secret_bytes password_input::read(std::string_view prompt) const {
     if (!interactive()) {

@@ -2,15 +2,15 @@
 // On a terminal the input is not echoed; from a pipe or file it is one line per secret.
 #pragma once
 
+#include "crypto/secret.hpp"
+
 #include <cstddef>
 #include <string_view>
-
-#include "crypto/secret.hpp"
 
 namespace skrynka::app::cli {
 
 class password_input {
-public:
+  public:
     // max_length is the longest secret accepted, in bytes (limits.password_max_length).
     explicit password_input(std::size_t max_length) : max_length_(max_length) {}
 
@@ -28,7 +28,7 @@ public:
     // entries differ. Otherwise reads one line, as read() does.
     crypto::secret_bytes read_new(std::string_view prompt) const;
 
-private:
+  private:
     std::size_t max_length_;
 };
 

@@ -1,10 +1,5 @@
 #include "src/cli/run.hpp"
 
-#include <functional>
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-
 #include "crypto/secret.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
@@ -12,6 +7,10 @@
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
 #include "src/config/config_error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
 
 namespace skrynka::app::cli {
 
@@ -25,8 +24,7 @@ int report_failure(std::string_view message, int exit_status) {
 } // namespace
 
 int run(int argc, char** argv) {
-    CLI::App app("skrynka: a personal mail server that stores every message encrypted",
-                 "skrynka");
+    CLI::App app("skrynka: a personal mail server that stores every message encrypted", "skrynka");
     app.set_version_flag("--version", "skrynka " SKRYNKA_VERSION);
     app.require_subcommand(1);
     // Global options may follow the subcommand: `skrynka user list -c FILE`.

@@ -1,13 +1,12 @@
 #include "src/cli/self_signed_certificate.hpp"
 
-#include <cstring>
-#include <string_view>
-
 #include <botan/auto_rng.h>
 #include <botan/base64.h>
 #include <botan/ecdsa.h>
 #include <botan/pkcs8.h>
 #include <botan/x509self.h>
+#include <cstring>
+#include <string_view>
 
 namespace skrynka::app::cli {
 
@@ -20,11 +19,12 @@ constexpr std::uint32_t validity_seconds = 365 * 24 * 60 * 60;
 crypto::secret_bytes encode_private_key_pem(const Botan::secure_vector<std::uint8_t>& der) {
     constexpr std::string_view header = "-----BEGIN PRIVATE KEY-----\n";
     constexpr std::string_view footer = "-----END PRIVATE KEY-----\n";
-    constexpr std::size_t bytes_per_line = 48; // 64 base64 characters per line (RFC 7468, section 2)
+    constexpr std::size_t bytes_per_line =
+        48; // 64 base64 characters per line (RFC 7468, section 2)
 
     std::size_t line_count = (der.size() + bytes_per_line - 1) / bytes_per_line;
-    std::size_t capacity = header.size() + footer.size() +
-                           Botan::base64_encode_max_output(der.size()) + line_count;
+    std::size_t capacity =
+        header.size() + footer.size() + Botan::base64_encode_max_output(der.size()) + line_count;
     crypto::secret_bytes buffer(capacity);
     char* out = reinterpret_cast<char*>(buffer.data());
     std::size_t length = 0;

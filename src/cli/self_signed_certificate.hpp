@@ -2,9 +2,9 @@
 // offer TLS before the operator installs a certificate from a public CA.
 #pragma once
 
-#include <string>
-
 #include "crypto/secret.hpp"
+
+#include <string>
 
 namespace skrynka::app::cli {
 

@@ -1,16 +1,15 @@
 #include "src/cli/serve_command.hpp"
 
-#include <csignal>
-#include <unistd.h>
+#include "src/cli/instance.hpp"
+#include "src/logging/logging.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
-
-#include "src/cli/instance.hpp"
-#include "src/logging/logging.hpp"
+#include <unistd.h>
 
 namespace skrynka::app::cli {
 

@@ -1,11 +1,10 @@
 // `skrynka serve`: runs the server until SIGTERM or SIGINT.
 #pragma once
 
-#include <functional>
+#include "src/cli/global_options.hpp"
 
 #include <CLI/App.hpp>
-
-#include "src/cli/global_options.hpp"
+#include <functional>
 
 namespace skrynka::app::cli {
 

@@ -13,12 +13,14 @@ constexpr standard_mailbox mailboxes[] = {
 
 } // namespace
 
-std::span<const standard_mailbox> standard_mailboxes() { return mailboxes; }
+std::span<const standard_mailbox> standard_mailboxes() {
+    return mailboxes;
+}
 
 void create_mailbox_database(const std::filesystem::path& path,
                              const crypto::secret_bytes& mailbox_database_key) {
-    auto store = storage::mailbox_store::open(path, mailbox_database_key,
-                                              storage::open_mode::create_new);
+    auto store =
+        storage::mailbox_store::open(path, mailbox_database_key, storage::open_mode::create_new);
     for (const standard_mailbox& mailbox : mailboxes) {
         store.create_mailbox(mailbox.name, mailbox.special_use);
         store.set_subscribed(mailbox.name, true);

@@ -2,12 +2,12 @@
 // of RFC 6154 that mail clients look for.
 #pragma once
 
+#include "crypto/secret.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <span>
 #include <string_view>
-
-#include "crypto/secret.hpp"
 
 namespace skrynka::app::cli {
 

@@ -1,11 +1,4 @@
 // user add, user list and user delete.
-#include <ctime>
-#include <iostream>
-#include <string>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "crypto/user_keys.hpp"
 #include "src/cli/account_input.hpp"
 #include "src/cli/account_key_slots.hpp"
@@ -17,6 +10,12 @@
 #include "src/cli/user_actions.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
+
+#include <ctime>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <iostream>
+#include <string>
 
 namespace skrynka::app::cli {
 
@@ -40,7 +39,8 @@ void discard_account(instance& opened, storage::account_id account) {
         // The original failure is what the user needs to see. The account row left
         // behind is reported by `user list` and can be removed with `user delete`.
     }
-    remove_mailbox_database(storage::mailbox_database_path(opened.settings.server.state_dir, account));
+    remove_mailbox_database(
+        storage::mailbox_database_path(opened.settings.server.state_dir, account));
 }
 
 std::string format_utc(std::int64_t seconds) {
@@ -138,8 +138,8 @@ int delete_user(const global_options& globals, const std::string& address_text, 
         std::string typed;
         std::getline(std::cin, typed);
         if (typed != address.text()) {
-            throw cli_error(fmt::format("{} was not deleted: the confirmation did not match",
-                                        address.text()));
+            throw cli_error(
+                fmt::format("{} was not deleted: the confirmation did not match", address.text()));
         }
     }
 
@@ -149,7 +149,8 @@ int delete_user(const global_options& globals, const std::string& address_text, 
     opened.directory.db().checkpoint_truncate();
     // TODO: overwrite the file before unlinking it and issue a wipe receipt; that is the
     // job of `skrynka wipe`, which does not exist yet.
-    remove_mailbox_database(storage::mailbox_database_path(opened.settings.server.state_dir, account.id));
+    remove_mailbox_database(
+        storage::mailbox_database_path(opened.settings.server.state_dir, account.id));
 
     std::cout << fmt::format("Deleted {}.\n", address.text());
     return 0;

@@ -5,9 +5,9 @@
 // TODO: record account and key slot changes in the audit log once storage has one.
 #pragma once
 
-#include <string>
-
 #include "src/cli/global_options.hpp"
+
+#include <string>
 
 namespace skrynka::app::cli {
 

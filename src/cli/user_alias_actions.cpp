@@ -1,13 +1,12 @@
 // user alias add and user alias remove.
-#include <algorithm>
-#include <iostream>
-
-#include <fmt/format.h>
-
 #include "src/cli/account_input.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/user_actions.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <iostream>
 
 namespace skrynka::app::cli {
 

@@ -1,8 +1,8 @@
 #include "src/cli/user_command.hpp"
 
-#include <memory>
-
 #include "src/cli/user_actions.hpp"
+
+#include <memory>
 
 namespace skrynka::app::cli {
 
@@ -17,26 +17,26 @@ struct user_arguments {
 
 void add_account_commands(CLI::App& user, const global_options& globals,
                           std::function<int()>& action, std::shared_ptr<user_arguments> arguments) {
-    CLI::App* add = user.add_subcommand(
-        "add", "Create an account; prints its recovery code once");
+    CLI::App* add = user.add_subcommand("add", "Create an account; prints its recovery code once");
     add->add_option("ADDRESS", arguments->address, "Primary address, in one of server.domains")
         ->required();
     add->callback([&globals, &action, arguments] {
         action = [&globals, arguments] { return add_user(globals, arguments->address); };
     });
 
-    CLI::App* list = user.add_subcommand("list", "List accounts with their aliases and app passwords");
+    CLI::App* list =
+        user.add_subcommand("list", "List accounts with their aliases and app passwords");
     list->callback([&globals, &action] { action = [&globals] { return list_users(globals); }; });
 
-    CLI::App* passwd = user.add_subcommand(
-        "passwd", "Change the login password (asks for the current one first)");
+    CLI::App* passwd =
+        user.add_subcommand("passwd", "Change the login password (asks for the current one first)");
     passwd->add_option("ADDRESS", arguments->address, "Account address")->required();
     passwd->callback([&globals, &action, arguments] {
         action = [&globals, arguments] { return change_password(globals, arguments->address); };
     });
 
-    CLI::App* remove = user.add_subcommand(
-        "delete", "Delete an account, its keys and its mailbox database");
+    CLI::App* remove =
+        user.add_subcommand("delete", "Delete an account, its keys and its mailbox database");
     remove->add_option("ADDRESS", arguments->address, "Account address")->required();
     remove->add_flag("--yes", arguments->yes,
                      "Do not ask for confirmation (required when stdin is not a terminal)");
@@ -54,8 +54,8 @@ void add_account_commands(CLI::App& user, const global_options& globals,
     });
 }
 
-void add_alias_commands(CLI::App& user, const global_options& globals,
-                        std::function<int()>& action, std::shared_ptr<user_arguments> arguments) {
+void add_alias_commands(CLI::App& user, const global_options& globals, std::function<int()>& action,
+                        std::shared_ptr<user_arguments> arguments) {
     CLI::App* alias = user.add_subcommand("alias", "Add or remove an alias address");
     alias->require_subcommand(1);
 
@@ -81,15 +81,13 @@ void add_alias_commands(CLI::App& user, const global_options& globals,
 void add_app_password_commands(CLI::App& user, const global_options& globals,
                                std::function<int()>& action,
                                std::shared_ptr<user_arguments> arguments) {
-    CLI::App* app_password = user.add_subcommand(
-        "app-password", "Add or revoke a password for one mail client");
+    CLI::App* app_password =
+        user.add_subcommand("app-password", "Add or revoke a password for one mail client");
     app_password->require_subcommand(1);
 
-    CLI::App* add = app_password->add_subcommand(
-        "add", "Create an app password; prints it once");
+    CLI::App* add = app_password->add_subcommand("add", "Create an app password; prints it once");
     add->add_option("ADDRESS", arguments->address, "Account address")->required();
-    add->add_option("--label", arguments->label, "Name of the client, such as 'phone'")
-        ->required();
+    add->add_option("--label", arguments->label, "Name of the client, such as 'phone'")->required();
     add->callback([&globals, &action, arguments] {
         action = [&globals, arguments] {
             return add_app_password(globals, arguments->address, arguments->label);

@@ -1,11 +1,10 @@
 // `skrynka user ...`: accounts, their passwords, app passwords, recovery and aliases.
 #pragma once
 
-#include <functional>
+#include "src/cli/global_options.hpp"
 
 #include <CLI/App.hpp>
-
-#include "src/cli/global_options.hpp"
+#include <functional>
 
 namespace skrynka::app::cli {
 

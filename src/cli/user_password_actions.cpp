@@ -1,8 +1,4 @@
 // user passwd, user recovery and user app-password add|revoke.
-#include <iostream>
-
-#include <fmt/format.h>
-
 #include "crypto/user_keys.hpp"
 #include "src/cli/account_input.hpp"
 #include "src/cli/account_key_slots.hpp"
@@ -11,6 +7,9 @@
 #include "src/cli/instance.hpp"
 #include "src/cli/password_input.hpp"
 #include "src/cli/user_actions.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
 
 namespace skrynka::app::cli {
 
@@ -51,9 +50,8 @@ unlocked_account unlock_with_login_password(instance& opened, const policies::ad
     storage::account account = require_account(opened, address);
     crypto::secret_bytes password =
         input.read(fmt::format("Current password for {}: ", address.text()));
-    crypto::secret_bytes secret_key =
-        unlock(opened.directory, account, login_slot_label, password,
-               fmt::format("wrong password for {}", address.text()));
+    crypto::secret_bytes secret_key = unlock(opened.directory, account, login_slot_label, password,
+                                             fmt::format("wrong password for {}", address.text()));
     return {std::move(account), std::move(secret_key)};
 }
 
@@ -64,8 +62,8 @@ void replace_login_slot(instance& opened, const policies::address& address,
         input.read_new(fmt::format("New password for {}: ", address.text()));
     check_new_password(password, address, limits);
 
-    auto slot = seal_slot(unlocked.secret_key, password, slot_purpose::login,
-                          unlocked.account.id, limits);
+    auto slot =
+        seal_slot(unlocked.secret_key, password, slot_purpose::login, unlocked.account.id, limits);
     opened.directory.replace_key_slot(unlocked.account.id, login_slot_label,
                                       slot_kind_of(slot_purpose::login), slot);
 }
@@ -93,7 +91,8 @@ int recover_user(const global_options& globals, const std::string& address_text)
     storage::account account = require_account(opened, address);
 
     password_input code_input(max_recovery_code_length);
-    crypto::secret_bytes typed = code_input.read(fmt::format("Recovery code for {}: ", address.text()));
+    crypto::secret_bytes typed =
+        code_input.read(fmt::format("Recovery code for {}: ", address.text()));
     auto code = canonical_recovery_code(typed.bytes());
     if (!code) {
         throw cli_error("invalid recovery code: expected 40 letters and digits, such as "
@@ -117,7 +116,8 @@ int add_app_password(const global_options& globals, const std::string& address_t
     check_app_password_name(name);
     storage::account account = require_account(opened, address);
     if (find_slot(opened.directory, account.id, app_password_slot_label(name))) {
-        throw cli_error(fmt::format("{} already has an app password named '{}'", address.text(), name));
+        throw cli_error(
+            fmt::format("{} already has an app password named '{}'", address.text(), name));
     }
 
     // Sealing a new slot needs the user secret key, which only a current secret unlocks.
@@ -125,8 +125,8 @@ int add_app_password(const global_options& globals, const std::string& address_t
     unlocked_account unlocked = unlock_with_login_password(opened, address, input);
 
     crypto::secret_bytes app_password = generate_app_password();
-    auto slot = seal_slot(unlocked.secret_key, app_password, slot_purpose::app_password,
-                          account.id, opened.settings.limits);
+    auto slot = seal_slot(unlocked.secret_key, app_password, slot_purpose::app_password, account.id,
+                          opened.settings.limits);
     opened.directory.add_key_slot(account.id, slot_kind_of(slot_purpose::app_password),
                                   app_password_slot_label(name), slot);
 

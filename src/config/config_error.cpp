@@ -5,7 +5,7 @@ namespace skrynka::app::config {
 namespace {
 
 class config_error_category final : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "config"; }
 
     std::string message(int value) const override {

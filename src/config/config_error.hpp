@@ -23,17 +23,16 @@ const std::error_category& config_category() noexcept;
 std::error_code make_error_code(config_errc error) noexcept;
 
 class config_error : public std::runtime_error {
-public:
+  public:
     config_error(config_errc code, const std::string& message)
         : std::runtime_error(message), code_(make_error_code(code)) {}
 
     std::error_code code() const noexcept { return code_; }
 
-private:
+  private:
     std::error_code code_;
 };
 
 } // namespace skrynka::app::config
 
-template <>
-struct std::is_error_code_enum<skrynka::app::config::config_errc> : std::true_type {};
+template <> struct std::is_error_code_enum<skrynka::app::config::config_errc> : std::true_type {};

@@ -1,11 +1,10 @@
 #include "src/config/config_keys.hpp"
 
+#include "policies/address.hpp"
+
 #include <algorithm>
 #include <array>
-
 #include <fmt/format.h>
-
-#include "policies/address.hpp"
 
 namespace skrynka::app::config {
 
@@ -26,48 +25,50 @@ std::filesystem::path resolve_path(const std::string& text, const std::filesyste
     return path;
 }
 
-
 config_key hostname_key() {
-    return {"server", "hostname", value_kind::string, true,
-            [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
-                std::error_code error;
-                auto hostname = policies::parse_domain(std::get<std::string>(value), error);
-                if (!hostname) {
-                    return fmt::format("'{}' is not a valid host name: {}",
-                                       std::get<std::string>(value), error.message());
-                }
-                target.server.hostname = std::move(*hostname);
-                return std::nullopt;
-            }};
+    return {
+        "server", "hostname", value_kind::string, true,
+        [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            std::error_code error;
+            auto hostname = policies::parse_domain(std::get<std::string>(value), error);
+            if (!hostname) {
+                return fmt::format("'{}' is not a valid host name: {}",
+                                   std::get<std::string>(value), error.message());
+            }
+            target.server.hostname = std::move(*hostname);
+            return std::nullopt;
+        }};
 }
 
 config_key domains_key() {
-    return {"server", "domains", value_kind::string_array, true,
-            [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
-                const auto& texts = std::get<std::vector<std::string>>(value);
-                if (texts.empty()) {
-                    return std::string("the list is empty: name at least one domain");
+    return {
+        "server", "domains", value_kind::string_array, true,
+        [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            const auto& texts = std::get<std::vector<std::string>>(value);
+            if (texts.empty()) {
+                return std::string("the list is empty: name at least one domain");
+            }
+            std::vector<std::string> domains;
+            for (const std::string& text : texts) {
+                std::error_code error;
+                auto domain = policies::parse_domain(text, error);
+                if (!domain) {
+                    return fmt::format("'{}' is not a valid domain: {}", text, error.message());
                 }
-                std::vector<std::string> domains;
-                for (const std::string& text : texts) {
-                    std::error_code error;
-                    auto domain = policies::parse_domain(text, error);
-                    if (!domain) {
-                        return fmt::format("'{}' is not a valid domain: {}", text, error.message());
-                    }
-                    if (std::find(domains.begin(), domains.end(), *domain) != domains.end()) {
-                        return fmt::format("'{}' is listed twice", text);
-                    }
-                    domains.push_back(std::move(*domain));
+                if (std::find(domains.begin(), domains.end(), *domain) != domains.end()) {
+                    return fmt::format("'{}' is listed twice", text);
                 }
-                target.server.domains = std::move(domains);
-                return std::nullopt;
-            }};
+                domains.push_back(std::move(*domain));
+            }
+            target.server.domains = std::move(domains);
+            return std::nullopt;
+        }};
 }
 
 config_key state_dir_key() {
     return {"server", "state_dir", value_kind::string, false,
-            [](settings& target, const raw_value& value, const std::filesystem::path& base_dir) -> store_result {
+            [](settings& target, const raw_value& value,
+               const std::filesystem::path& base_dir) -> store_result {
                 const auto& text = std::get<std::string>(value);
                 if (text.empty()) {
                     return std::string("the path is empty");
@@ -93,7 +94,8 @@ config_key tls_file_key(std::string name, std::filesystem::path tls_settings::*m
 config_key listen_key(std::string section, std::string name,
                       std::vector<listen_address> listen_settings::*member) {
     return {std::move(section), std::move(name), value_kind::string_array, false,
-            [member](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            [member](settings& target, const raw_value& value,
+                     const std::filesystem::path&) -> store_result {
                 std::vector<listen_address> addresses;
                 for (const std::string& text : std::get<std::vector<std::string>>(value)) {
                     std::string reason;
@@ -101,7 +103,8 @@ config_key listen_key(std::string section, std::string name,
                     if (!address) {
                         return reason;
                     }
-                    if (std::find(addresses.begin(), addresses.end(), *address) != addresses.end()) {
+                    if (std::find(addresses.begin(), addresses.end(), *address) !=
+                        addresses.end()) {
                         return fmt::format("'{}' is listed twice", text);
                     }
                     addresses.push_back(std::move(*address));
@@ -124,20 +127,21 @@ config_key limit_key(const policies::limit& definition) {
             }};
 }
 
-constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info",    "warn",
+constexpr std::array<std::string_view, 7> log_levels{"trace", "debug",    "info", "warn",
                                                      "error", "critical", "off"};
 
 config_key log_level_key() {
-    return {"log", "level", value_kind::string, false,
-            [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
-                const auto& text = std::get<std::string>(value);
-                if (std::find(log_levels.begin(), log_levels.end(), text) == log_levels.end()) {
-                    return fmt::format("'{}' is not a log level: expected one of {}", text,
-                                       fmt::join(log_levels, ", "));
-                }
-                target.log_level = text;
-                return std::nullopt;
-            }};
+    return {
+        "log", "level", value_kind::string, false,
+        [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            const auto& text = std::get<std::string>(value);
+            if (std::find(log_levels.begin(), log_levels.end(), text) == log_levels.end()) {
+                return fmt::format("'{}' is not a log level: expected one of {}", text,
+                                   fmt::join(log_levels, ", "));
+            }
+            target.log_level = text;
+            return std::nullopt;
+        }};
 }
 
 std::vector<config_key> build_schema() {
@@ -169,7 +173,9 @@ const std::vector<config_key>& schema() {
 
 } // namespace
 
-std::span<const config_key> all_config_keys() { return schema(); }
+std::span<const config_key> all_config_keys() {
+    return schema();
+}
 
 const config_key* find_config_key(std::string_view section, std::string_view name) {
     for (const config_key& key : schema()) {

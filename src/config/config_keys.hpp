@@ -2,6 +2,8 @@
 // and how its value is checked and stored into settings.
 #pragma once
 
+#include "src/config/settings.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,8 +13,6 @@
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include "src/config/settings.hpp"
 
 namespace skrynka::app::config {
 

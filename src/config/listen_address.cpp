@@ -1,8 +1,7 @@
 #include "src/config/listen_address.hpp"
 
-#include <charconv>
-
 #include <boost/asio/ip/address.hpp>
+#include <charconv>
 #include <fmt/format.h>
 
 namespace skrynka::app::config {
@@ -40,7 +39,8 @@ std::optional<listen_address> parse_listen_address(std::string_view text, std::s
     }
 
     unsigned port = 0;
-    auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    auto [end, error] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (error != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
         port > 65535) {
         reason = fmt::format("'{}' has an invalid port: expected 1 to 65535", text);

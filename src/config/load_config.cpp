@@ -1,16 +1,15 @@
 #include "src/config/load_config.hpp"
 
+#include "src/config/config_keys.hpp"
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 #include <toml++/toml.h>
-
-#include "src/config/config_keys.hpp"
 
 namespace skrynka::app::config {
 
@@ -132,8 +131,8 @@ std::optional<raw_value> convert_node(const toml::node& node, value_kind kind,
         }
         break;
     }
-    reason = fmt::format("expected {}, found {}", describe_kind(kind),
-                         describe_node_type(node.type()));
+    reason =
+        fmt::format("expected {}, found {}", describe_kind(kind), describe_node_type(node.type()));
     return std::nullopt;
 }
 
@@ -290,7 +289,6 @@ settings load_config(const std::filesystem::path& file, const std::vector<std::s
     const std::string display_name = file.string();
     const std::filesystem::path absolute_file = std::filesystem::absolute(file).lexically_normal();
     const std::filesystem::path base_dir = absolute_file.parent_path();
-
 
     std::string text = read_file(file, display_name);
     toml::table document;

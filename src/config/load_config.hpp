@@ -1,12 +1,12 @@
 // Loads the TOML config file of an instance and applies -o overrides on top.
 #pragma once
 
-#include <filesystem>
-#include <vector>
-#include <string>
-
 #include "src/config/config_error.hpp"
 #include "src/config/settings.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
 
 namespace skrynka::app::config {
 

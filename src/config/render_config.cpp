@@ -1,8 +1,8 @@
 #include "src/config/render_config.hpp"
 
-#include <fmt/format.h>
-
 #include "policies/limits.hpp"
+
+#include <fmt/format.h>
 
 namespace skrynka::app::config {
 

@@ -2,12 +2,12 @@
 // command line's -o overrides. load_config.hpp fills it; every value in it is checked.
 #pragma once
 
+#include "policies/limits.hpp"
+#include "src/config/listen_address.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "policies/limits.hpp"
-#include "src/config/listen_address.hpp"
 
 namespace skrynka::app::config {
 

@@ -1,8 +1,7 @@
 #include "src/cli/account_input.hpp"
+#include "src/cli/cli_error.hpp"
 
 #include <catch2/catch.hpp>
-
-#include "src/cli/cli_error.hpp"
 
 using namespace skrynka::app;
 using skrynka::crypto::secret_bytes;

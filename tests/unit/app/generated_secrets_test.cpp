@@ -1,8 +1,7 @@
 #include "src/cli/generated_secrets.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -71,9 +70,9 @@ TEST_CASE("recovery code input forgives case and look-alikes", "[cli][secrets]")
 
 TEST_CASE("recovery code input rejects wrong text", "[cli][secrets]") {
     for (std::string_view typed :
-         {"", "01234", "0123456789ABCDEFGHJKMNPQRSTVWXYZ0123456",     // 39 symbols
-          "0123456789ABCDEFGHJKMNPQRSTVWXYZ012345678",                // 41 symbols
-          "U123456789ABCDEFGHJKMNPQRSTVWXYZ01234567",                 // U is not a symbol
+         {"", "01234", "0123456789ABCDEFGHJKMNPQRSTVWXYZ0123456", // 39 symbols
+          "0123456789ABCDEFGHJKMNPQRSTVWXYZ012345678",            // 41 symbols
+          "U123456789ABCDEFGHJKMNPQRSTVWXYZ01234567",             // U is not a symbol
           "0123456789ABCDEFGHJKMNPQRSTVWXYZ0123456_",
           "0123456789ABCDEFGHJKMNPQRSTVWXYZ0123456\n"}) {
         INFO(typed);

@@ -1,11 +1,9 @@
 #include "src/config/load_config.hpp"
+#include "temp_folder.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
-
-#include "temp_folder.hpp"
 
 using namespace skrynka::app::config;
 
@@ -21,7 +19,8 @@ struct load_failure {
 };
 
 // Loads file and returns the config_error it throws. Fails the test when it loads.
-load_failure failure_of(const std::filesystem::path& file, std::vector<std::string> overrides = {}) {
+load_failure failure_of(const std::filesystem::path& file,
+                        std::vector<std::string> overrides = {}) {
     try {
         load_config(file, overrides);
     } catch (const config_error& error) {
@@ -33,14 +32,14 @@ load_failure failure_of(const std::filesystem::path& file, std::vector<std::stri
 
 // Runs the check from inside folder, so that the file's display name is relative.
 class current_folder {
-public:
+  public:
     explicit current_folder(const std::filesystem::path& folder)
         : previous_(std::filesystem::current_path()) {
         std::filesystem::current_path(folder);
     }
     ~current_folder() { std::filesystem::current_path(previous_); }
 
-private:
+  private:
     std::filesystem::path previous_;
 };
 
@@ -68,7 +67,8 @@ TEST_CASE("config error names file line and key", "[config][load]") {
     current_folder inside(folder.path());
 
     auto failure = failure_of("skrynka.toml");
-    REQUIRE(failure.message == "skrynka.toml:6: limits.password_min_length: 3 is below the minimum 8");
+    REQUIRE(failure.message ==
+            "skrynka.toml:6: limits.password_min_length: 3 is below the minimum 8");
     REQUIRE(failure.code == config_errc::invalid_value);
 }
 
@@ -157,7 +157,8 @@ TEST_CASE("config checks domains and host name", "[config][load]") {
 
     folder.write("c.toml", "[server]\nhostname = \"mail.example.org\"\ndomains = [\"a b.org\"]\n");
     auto bad_domain = failure_of("c.toml");
-    REQUIRE(bad_domain.message.rfind("c.toml:3: server.domains: 'a b.org' is not a valid domain", 0) == 0);
+    REQUIRE(bad_domain.message.rfind("c.toml:3: server.domains: 'a b.org' is not a valid domain",
+                                     0) == 0);
     REQUIRE(bad_domain.code == config_errc::invalid_value);
 
     folder.write("d.toml", "[server]\nhostname = \"mail_1\"\ndomains = [\"a.org\"]\n");
@@ -173,7 +174,8 @@ TEST_CASE("config checks listen addresses and log level", "[config][load]") {
     REQUIRE(failure_of("a.toml").message.rfind(
                 "a.toml:5: imap.listen: 'localhost:143' is not a valid listen address", 0) == 0);
 
-    folder.write("b.toml", minimal + "[admin]\nlisten = [\"127.0.0.1:8025\", \"127.0.0.1:8025\"]\n");
+    folder.write("b.toml",
+                 minimal + "[admin]\nlisten = [\"127.0.0.1:8025\", \"127.0.0.1:8025\"]\n");
     REQUIRE(failure_of("b.toml").message ==
             "b.toml:5: admin.listen: '127.0.0.1:8025' is listed twice");
 
@@ -207,10 +209,9 @@ TEST_CASE("config reports a missing file", "[config][load]") {
 TEST_CASE("config resolves paths against its folder", "[config][load]") {
     temp_folder folder;
     std::filesystem::create_directories(folder.path() / "etc");
-    auto file = folder.write("etc/skrynka.toml",
-                             minimal + "state_dir = \"../state/\"\n"
-                                       "[tls]\ncertificate = \"tls/cert.pem\"\n"
-                                       "private_key = \"/srv/key.pem\"\n");
+    auto file = folder.write("etc/skrynka.toml", minimal + "state_dir = \"../state/\"\n"
+                                                           "[tls]\ncertificate = \"tls/cert.pem\"\n"
+                                                           "private_key = \"/srv/key.pem\"\n");
     settings loaded = load_config(file, {});
     REQUIRE(loaded.server.state_dir == folder.path() / "state");
     REQUIRE(loaded.tls.certificate == folder.path() / "etc/tls/cert.pem");
@@ -271,8 +272,9 @@ TEST_CASE("override errors name the override", "[config][override]") {
     REQUIRE(unknown.message == "-o limits.speed=1: unknown key");
     REQUIRE(unknown.code == config_errc::unknown_key);
 
-    REQUIRE(failure_of(file, {"smtp.listen=127.0.0.1:25,"}).message ==
-            "-o smtp.listen=127.0.0.1:25,: expected a comma-separated list, found an empty element");
+    REQUIRE(
+        failure_of(file, {"smtp.listen=127.0.0.1:25,"}).message ==
+        "-o smtp.listen=127.0.0.1:25,: expected a comma-separated list, found an empty element");
     REQUIRE(failure_of(file, {"smtp.listen=127.0.0.1:25,,[::1]:25"}).code ==
             config_errc::wrong_type);
 }
@@ -292,7 +294,8 @@ TEST_CASE("override must be section.key=value", "[config][override]") {
 TEST_CASE("config rejects min length above max", "[config][load]") {
     temp_folder folder;
     current_folder inside(folder.path());
-    folder.write("a.toml", minimal + "[limits]\npassword_min_length = 100\npassword_max_length = 64\n");
+    folder.write("a.toml",
+                 minimal + "[limits]\npassword_min_length = 100\npassword_max_length = 64\n");
     REQUIRE(failure_of("a.toml").message ==
             "a.toml:5: limits.password_min_length: 100 is above limits.password_max_length (64)");
     REQUIRE(failure_of("a.toml", {"limits.password_min_length=90"}).message ==

@@ -1,7 +1,6 @@
 #include "src/logging/logging.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using skrynka::app::logging::log_value;

@@ -1,12 +1,10 @@
+#include "src/config/load_config.hpp"
 #include "src/config/render_config.hpp"
+#include "temp_folder.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
-
-#include "src/config/load_config.hpp"
-#include "temp_folder.hpp"
 
 using namespace skrynka::app::config;
 
@@ -30,8 +28,8 @@ TEST_CASE("example config equals init output", "[config][render]") {
 
 TEST_CASE("rendered production config loads", "[config][render]") {
     temp_folder folder;
-    auto file = folder.write("skrynka.toml",
-                             render_config({"mail.example.org", {"example.org", "example.net"}, false}));
+    auto file = folder.write(
+        "skrynka.toml", render_config({"mail.example.org", {"example.org", "example.net"}, false}));
     settings loaded = load_config(file, {});
 
     REQUIRE(loaded.server.hostname == "mail.example.org");

@@ -1,13 +1,11 @@
 #include "src/cli/standard_mailboxes.hpp"
-
-#include <catch2/catch.hpp>
-
-#include <map>
-#include <string>
-
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
 #include "temp_folder.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <string>
 
 using namespace skrynka;
 

@@ -6,17 +6,16 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <stdlib.h>
 #include <string>
 #include <string_view>
 
-#include <stdlib.h>
-
 class temp_folder {
-public:
+  public:
     temp_folder() {
         const char* root = std::getenv("SKRYNKA_TEST_TMP");
-        std::filesystem::path base = root != nullptr ? std::filesystem::path(root)
-                                                     : std::filesystem::temp_directory_path();
+        std::filesystem::path base =
+            root != nullptr ? std::filesystem::path(root) : std::filesystem::temp_directory_path();
         std::filesystem::create_directories(base);
         std::string pattern = (base / "unit-app-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) {
@@ -40,6 +39,6 @@ public:
         return file;
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };

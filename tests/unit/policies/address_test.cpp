@@ -1,7 +1,6 @@
 #include "policies/address.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace skrynka::policies;

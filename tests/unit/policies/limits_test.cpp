@@ -1,9 +1,7 @@
+#include "crypto/key_slot.hpp"
 #include "policies/limits.hpp"
 
-#include "crypto/key_slot.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <string>
 
@@ -14,9 +12,9 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
     for (const limit& definition : all_limits()) {
         names.insert(std::string(definition.name));
     }
-    REQUIRE(names == std::set<std::string>{"argon2_ops", "argon2_memory_kib",
-                                           "password_min_length", "password_max_length",
-                                           "key_cache_seconds", "audit_checkpoint_interval"});
+    REQUIRE(names == std::set<std::string>{"argon2_ops", "argon2_memory_kib", "password_min_length",
+                                           "password_max_length", "key_cache_seconds",
+                                           "audit_checkpoint_interval"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
@@ -48,8 +46,8 @@ TEST_CASE("Argon2 limits match the crypto module", "[policies][limits]") {
 
     const limit& ops = *find_limit("argon2_ops");
     const limit& memory = *find_limit("argon2_memory_kib");
-    for (auto [ops_value, memory_value] : {std::pair{ops.minimum, memory.minimum},
-                                           std::pair{ops.maximum, memory.maximum}}) {
+    for (auto [ops_value, memory_value] :
+         {std::pair{ops.minimum, memory.minimum}, std::pair{ops.maximum, memory.maximum}}) {
         skrynka::crypto::argon2_params params{static_cast<std::uint64_t>(ops_value),
                                               static_cast<std::uint64_t>(memory_value) * 1024};
         INFO(ops_value << " passes, " << memory_value << " KiB");

@@ -1,7 +1,6 @@
 #include "policies/password_policy.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <string_view>
 
