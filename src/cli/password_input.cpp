@@ -24,7 +24,7 @@ constexpr std::array restored_signals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 extern "C" void restore_echo_and_reraise(int signal_number) {
     if (echo_disabled != 0) {
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_terminal);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_terminal);
     }
     struct sigaction default_action {};
     default_action.sa_handler = SIG_DFL;
@@ -53,13 +53,13 @@ class echo_off {
         quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
         quiet.c_lflag |= ECHONL;
         echo_disabled = 1;
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
     echo_off(const echo_off&) = delete;
     echo_off& operator=(const echo_off&) = delete;
 
     ~echo_off() {
-        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_terminal);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved_terminal);
         echo_disabled = 0;
         for (std::size_t i = 0; i < restored_signals.size(); ++i) {
             ::sigaction(restored_signals[i], &previous_actions_[i], nullptr);
@@ -138,8 +138,10 @@ crypto::secret_bytes password_input::read(std::string_view prompt) const {
     if (!interactive()) {
         return read_line(max_length_);
     }
-    write_prompt(prompt);
+    // Echo goes off before the prompt appears, so nothing typed in answer is echoed.
+    // TCSANOW rather than TCSAFLUSH keeps what the user typed right after the prompt.
     echo_off quiet;
+    write_prompt(prompt);
     return read_line(max_length_);
 }
 

@@ -146,11 +146,20 @@ int delete_user(const global_options& globals, const std::string& address_text, 
     // The directory rows go first: without its key the mailbox database is unreadable,
     // even if removing the file fails afterwards.
     opened.directory.delete_account(account.id);
-    opened.directory.db().checkpoint_truncate();
     // TODO: overwrite the file before unlinking it and issue a wipe receipt; that is the
     // job of `skrynka wipe`, which does not exist yet.
     remove_mailbox_database(
         storage::mailbox_database_path(opened.settings.server.state_dir, account.id));
+
+    // The deleted rows stay in the directory's WAL until a checkpoint copies the zeroed
+    // pages over them, so the command fails loudly when that cannot happen now.
+    try {
+        opened.directory.db().checkpoint_truncate();
+    } catch (const storage::storage_error& error) {
+        throw cli_error(fmt::format("deleted {}, but its rows may remain in the directory's "
+                                    "write-ahead log until the next checkpoint: {}",
+                                    address.text(), error.what()));
+    }
 
     std::cout << fmt::format("Deleted {}.\n", address.text());
     return 0;

@@ -152,7 +152,9 @@ void collect_file_values(const toml::table& document, const std::string& display
         const toml::table* section_table = section_node.as_table();
         if (section_table == nullptr) {
             fail(config_errc::unknown_key, section_where, section,
-                 "unknown key outside a section: every key belongs in a [section]");
+                 fmt::format("expected a [section] table, found {}: every key belongs in a "
+                             "section",
+                             describe_node_type(section_node.type())));
         }
         if (!is_config_section(section)) {
             fail(config_errc::unknown_key, section_where, section, "unknown section");

@@ -94,7 +94,13 @@ TEST_CASE("config rejects unknown keys and sections", "[config][load]") {
 
     folder.write("c.toml", "hostname = \"x\"\n" + minimal);
     REQUIRE(failure_of("c.toml").message ==
-            "c.toml:1: hostname: unknown key outside a section: every key belongs in a [section]");
+            "c.toml:1: hostname: expected a [section] table, found a string: every key belongs "
+            "in a section");
+
+    folder.write("e.toml", minimal + "[[smtp]]\nlisten = []\n");
+    REQUIRE(failure_of("e.toml").message ==
+            "e.toml:4: smtp: expected a [section] table, found an array: every key belongs in "
+            "a section");
 
     folder.write("d.toml", minimal + "[limits]\nargon2_opps = 1\n");
     REQUIRE(failure_of("d.toml").message == "d.toml:5: limits.argon2_opps: unknown key");
