@@ -151,8 +151,8 @@ int delete_user(const global_options& globals, const std::string& address_text, 
     remove_mailbox_database(
         storage::mailbox_database_path(opened.settings.server.state_dir, account.id));
 
-    // The deleted rows stay in the directory's WAL until a checkpoint copies the zeroed
-    // pages over them, so the command fails loudly when that cannot happen now.
+    // Until a checkpoint copies the zeroed pages from the WAL into the directory file,
+    // that file still contains the deleted rows, so a failed checkpoint is an error.
     try {
         opened.directory.db().checkpoint_truncate();
     } catch (const storage::storage_error& error) {
