@@ -71,7 +71,12 @@ void session::handle_mail(const command_line& command, session_output& out) {
                 return;
             }
         } else if (parameter.keyword == "BODY") {
-            const std::string_view value = parameter.value ? *parameter.value : "";
+            // Not a conditional expression: mixing std::string and "" there would make a
+            // temporary std::string, and the view would dangle.
+            std::string_view value;
+            if (parameter.value) {
+                value = *parameter.value;
+            }
             if (equals_ignoring_case(value, "7BIT")) {
                 transaction.body = body_type::seven_bit;
             } else if (equals_ignoring_case(value, "8BITMIME")) {
