@@ -1,4 +1,4 @@
-// SMTP command line parser: the command verbs of RFC 5321 §4.1.1, BDAT of RFC 3030 §2,
+// SMTP command line parser: the command verbs of RFC 5321 §4.1.1, BDAT of RFC 3030,
 // STARTTLS of RFC 3207 §4, AUTH of RFC 4954 §4 and ESMTP parameters of RFC 5321 §4.1.2.
 // Pure functions over one command line without its CR LF.
 #pragma once

@@ -9,7 +9,7 @@
 
 namespace skrynka::smtp {
 
-// BODY= of RFC 6152 §2 and RFC 3030 §3; 7BIT when the client sent none.
+// BODY= of RFC 6152 and RFC 3030; 7BIT when the client sent none.
 enum class body_type { seven_bit, eight_bit_mime, binary_mime };
 
 struct envelope {

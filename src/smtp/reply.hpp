@@ -1,5 +1,5 @@
 // SMTP reply formatting: reply lines of RFC 5321 §4.2 with the enhanced status codes of
-// RFC 3463 as RFC 2034 §3 places them.
+// RFC 3463 as RFC 2034 places them.
 #pragma once
 
 #include <string>

@@ -20,7 +20,7 @@ session::session(session_config config, recipient_policy& policy, delivery_sink&
 
 session_output session::greet() {
     session_output out;
-    // The greeting carries no enhanced status code (RFC 2034 §3) and names no software.
+    // The greeting carries no enhanced status code (RFC 2034) and names no software.
     reply(out, 220, "", fmt::format("{} ESMTP ready", config_.hostname));
     return out;
 }
@@ -84,7 +84,7 @@ void session::handle_line(const net::line& line, session_output& out) {
 void session::handle_command(const net::line& line, session_output& out) {
     ++counters_.commands;
     if (line.too_long) {
-        // RFC 5321 §4.5.3.1.10 "500 Line too long"; the line was never buffered.
+        // RFC 5321 §4.5.3.1.9 "500 Line too long". The line was never buffered.
         error_reply(out, 500, "5.5.2", "Line too long");
         return;
     }
@@ -180,7 +180,7 @@ void session::handle_hello(const command_line& command, session_output& out) {
     greeting_ = ehlo ? greeting::ehlo : greeting::helo;
     helo_name_ = std::string(command.argument);
 
-    // Replies to EHLO and HELO carry no enhanced status code (RFC 2034 §3).
+    // Replies to EHLO and HELO carry no enhanced status code (RFC 2034).
     if (!ehlo) {
         reply(out, 250, "", config_.hostname);
         return;

@@ -1,5 +1,5 @@
 // SMTP mail transaction: MAIL, RCPT, DATA (RFC 5321 §4.1.1.2 to §4.1.1.4) and BDAT
-// (RFC 3030 §2). MAIL parameters: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030) and
+// (RFC 3030). MAIL parameters: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030) and
 // SMTPUTF8 (RFC 6531 §3.4). Ends with the hand-over of the message to the delivery sink.
 #include <fmt/format.h>
 
@@ -66,7 +66,7 @@ void session::handle_mail(const command_line& command, session_output& out) {
                 return;
             }
             if (*size > config_.limits.message_size_max) {
-                // RFC 1870 §6.1: a declared size over the limit gets 552 at MAIL.
+                // RFC 1870: a declared size over the limit gets 552 at MAIL.
                 error_reply(out, 552, "5.3.4", "Message size exceeds the fixed maximum message size");
                 return;
             }
@@ -145,7 +145,7 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
         return;
     }
     if (transaction_->recipients.size() >= config_.limits.recipients_max) {
-        // RFC 5321 §4.5.3.1.10: "452 Too many recipients"; the client retries the rest later.
+        // RFC 5321 §4.5.3.1.9 and .10: 452, so the client sends the rest in a later transaction.
         error_reply(out, 452, "4.5.3", "Too many recipients");
         return;
     }
@@ -200,7 +200,7 @@ void session::handle_data(const command_line& command, session_output& out) {
         return;
     }
     if (transaction_->body == body_type::binary_mime) {
-        // RFC 3030 §3: BODY=BINARYMIME must be sent with BDAT.
+        // RFC 3030: BODY=BINARYMIME must be sent with BDAT.
         error_reply(out, 503, "5.5.1", "BODY=BINARYMIME requires BDAT");
         return;
     }
@@ -234,7 +234,7 @@ void session::finish_data(session_output& out) {
         error_reply(out, 554, "5.6.0", "Message rejected: line longer than 1000 octets");
         break;
     case data_verdict::too_large:
-        // RFC 1870 §6.2: a message found too large after DATA gets 552 at its end.
+        // RFC 1870: a message found too large after DATA gets 552 at its end.
         ++counters_.messages_rejected;
         out.events.push_back(fmt::format("event=message_rejected queue_id={} reason=too_large size={}",
                                          queue_id, data_->received_size()));
@@ -256,7 +256,7 @@ void session::handle_bdat(const command_line& command, session_output& out) {
         return;
     }
 
-    // RFC 3030 §2: the chunk is read in full even when the command fails, so the
+    // RFC 3030: the chunk is read in full even when the command fails, so the
     // octets are never taken as commands. The error reply comes after the chunk.
     bdat_remaining_ = arguments.size;
     bdat_last_ = arguments.last;
@@ -300,7 +300,7 @@ void session::consume_bdat(std::string_view& input, session_output& out) {
 void session::finish_bdat_chunk(session_output& out) {
     mode_ = mode::command;
     if (bdat_error_code_ != 0) {
-        // RFC 3030 §2: after a failed chunk the transaction is over for the client.
+        // RFC 3030: after a failed chunk the transaction is over for the client.
         if (transaction_) {
             ++counters_.messages_rejected;
             out.events.push_back(fmt::format("event=message_rejected queue_id={} reason=bdat_{}",

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 
@@ -35,8 +36,8 @@ std::string format_address_literal(const std::string& ip_address) {
 
 namespace {
 
-// Protocol names of the WITH clause: ESMTP, ESMTPS and the UTF8SMTP forms (RFC 3848 §1,
-// RFC 6531 §3.7.3). The "A" forms for authenticated sessions come with submission.
+// Protocol names of the WITH clause: ESMTP, ESMTPS and the UTF8SMTP forms (RFC 3848,
+// RFC 6531). The "A" forms for authenticated sessions come with submission.
 std::string protocol_name(const envelope& transaction, const trace_facts& facts) {
     if (!facts.esmtp) {
         return "SMTP";
@@ -60,8 +61,14 @@ std::string format_trace_headers(const envelope& transaction, const trace_facts&
     // Time-stamp-line of RFC 5321 §4.4: FROM, BY, WITH, ID, FOR, then ";" date-time.
     // The HELO name and the addresses passed the syntax checks of address.cpp, so they
     // hold no CR, LF or other octets that could end the field early.
-    result += fmt::format("Received: from {} ({})\r\n", transaction.helo_name,
-                          format_address_literal(transaction.remote_address));
+    // A U-label HELO name would put raw UTF-8 into a header of a message that did not
+    // announce SMTPUTF8, so the client's address literal stands in for it then.
+    const std::string remote_literal = format_address_literal(transaction.remote_address);
+    const bool helo_is_ascii = std::all_of(transaction.helo_name.begin(), transaction.helo_name.end(),
+                                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    const std::string& from_domain =
+        (helo_is_ascii || transaction.smtputf8) ? transaction.helo_name : remote_literal;
+    result += fmt::format("Received: from {} ({})\r\n", from_domain, remote_literal);
     result += fmt::format("\tby {} with {} id {}", facts.our_hostname,
                           protocol_name(transaction, facts), transaction.queue_id);
     if (transaction.tls) {

@@ -1,6 +1,6 @@
 // Trace fields a final-delivery SMTP server prepends (RFC 5321 §4.4): Return-Path with
 // the reverse-path, and a Received time stamp line with the protocol names of RFC 3848
-// and RFC 6531 §3.7.3.
+// and RFC 6531.
 #pragma once
 
 #include <chrono>

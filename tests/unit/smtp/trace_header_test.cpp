@@ -58,6 +58,16 @@ TEST_CASE("trace header protocol after HELO", "[smtp][trace]") {
     CHECK(format_trace_headers(make_envelope(), facts).find("with SMTP id") != std::string::npos);
 }
 
+TEST_CASE("trace header hides a UTF-8 HELO name", "[smtp][trace]") {
+    envelope transaction = make_envelope();
+    transaction.helo_name = "b\xc3\xbc" "cher.example";
+    CHECK(format_trace_headers(transaction, make_facts()).find("Received: from [192.0.2.7] ([192.0.2.7])\r\n") !=
+          std::string::npos);
+    transaction.smtputf8 = true;
+    CHECK(format_trace_headers(transaction, make_facts()).find("Received: from b\xc3\xbc" "cher.example ([192.0.2.7])\r\n") !=
+          std::string::npos);
+}
+
 TEST_CASE("address literal formatting", "[smtp][trace]") {
     CHECK(format_address_literal("127.0.0.1") == "[127.0.0.1]");
     CHECK(format_address_literal("::1") == "[IPv6:::1]");
