@@ -6,8 +6,11 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
+#include <memory>
 
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -31,6 +34,12 @@ namespace {
 constexpr std::size_t read_buffer_size = 16 * 1024;
 // Deadline for the handshake and for the last words on a closing connection.
 constexpr std::chrono::seconds short_deadline{30};
+
+// State of the current read deadline; the generation changes with every read.
+struct read_watch {
+    std::uint64_t generation = 0;
+    bool timed_out = false;
+};
 
 struct pump_result {
     smtp::next_step step = smtp::next_step::close;
@@ -84,6 +93,9 @@ template <class Stream>
 asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::session_output first,
                                   const smtp::smtp_limits& limits, const connection_log& log) {
     std::array<char, read_buffer_size> buffer;
+    asio::steady_timer read_deadline(stream.get_executor());
+    // Shared with the timer handler, which may run after this frame is gone.
+    const auto watch = std::make_shared<read_watch>();
     smtp::session_output output = std::move(first);
     while (true) {
         for (const std::string& event : output.events) {
@@ -98,11 +110,28 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
             co_return result;
         }
 
-        beast::get_lowest_layer(stream).expires_after(engine.read_timeout());
+        // Beast's own expiry closes the socket, which would make the 421 below impossible,
+        // so the read deadline cancels the read instead. The generation check ignores a
+        // timer that fired just as the read completed.
+        beast::get_lowest_layer(stream).expires_never();
+        const std::uint64_t generation = ++watch->generation;
+        watch->timed_out = false;
+        read_deadline.expires_after(engine.read_timeout());
+        read_deadline.async_wait([watch, generation, &stream](boost::system::error_code wait_error) {
+            // A matching generation means the read is still pending, so `stream` is alive.
+            if (wait_error || generation != watch->generation) {
+                return;
+            }
+            watch->timed_out = true;
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(stream).socket().cancel(ignored);
+        });
         boost::system::error_code error;
         const std::size_t size = co_await stream.async_read_some(
             asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error));
-        if (error == beast::error::timeout) {
+        ++watch->generation;
+        read_deadline.cancel();
+        if (watch->timed_out && error == asio::error::operation_aborted) {
             // RFC 5321 §4.5.3.2.7: the server may close an idle session; 421 says why.
             std::string ignored;
             co_await write_replies(stream, std::string("421 4.4.2 Idle timeout, closing connection\r\n"),

@@ -11,12 +11,13 @@ import unittest
 from smtp_harness import TestServer, body_after_trace
 
 SMALL_LIMIT = 64 * 1024
+IDLE_SECONDS = 1
 
 
 def setUpModule():
     global server, small_server
     server = TestServer().__enter__()
-    small_server = TestServer(message_size_max=SMALL_LIMIT).__enter__()
+    small_server = TestServer(message_size_max=SMALL_LIMIT, idle_seconds=IDLE_SECONDS).__enter__()
 
 
 def tearDownModule():
@@ -214,6 +215,25 @@ class LimitTest(unittest.TestCase):
         self.assertEqual(client.command(b"NOOP")[0], 250)
         client.close()
         self.assertEqual(len(new_messages(small_server, before)), 0)
+
+    def test_idle_timeout_closes_with_421(self):
+        client = small_server.connect(timeout=IDLE_SECONDS + 5)
+        self.assertEqual(client.read_reply()[0], 220)
+        started = time.time()
+        code, lines = client.read_reply()
+        self.assertEqual((code, lines[0][:5]), (421, "4.4.2"))
+        self.assertGreaterEqual(time.time() - started, IDLE_SECONDS * 0.9)
+        self.assertEqual(client.codes_until_eof(), [])
+        client.close()
+
+    def test_idle_timeout_inside_tls(self):
+        client = small_server.connect(timeout=IDLE_SECONDS + 5)
+        self.assertEqual(client.read_reply()[0], 220)
+        self.assertEqual(client.command(b"STARTTLS")[0], 220)
+        client.starttls()
+        code, lines = client.read_reply()
+        self.assertEqual((code, lines[0][:5]), (421, "4.4.2"))
+        client.close()
 
     def test_connections_per_address(self):
         clients = []

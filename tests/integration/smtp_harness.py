@@ -14,9 +14,10 @@ HOST = "127.0.0.1"
 
 
 class TestServer:
-    def __init__(self, message_size_max=None):
+    def __init__(self, message_size_max=None, idle_seconds=None):
         self.binary = os.environ["SKRYNKA_SMTP_TEST_SERVER"]
         self.message_size_max = message_size_max
+        self.idle_seconds = idle_seconds
         self.process = None
         self.port = None
 
@@ -36,7 +37,10 @@ class TestServer:
         if self.message_size_max is not None:
             arguments.append(str(self.message_size_max))
         self.log = open(root / "server.log", "wb")
-        self.process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=self.log)
+        environment = dict(os.environ)
+        if self.idle_seconds is not None:
+            environment["SKRYNKA_SMTP_TEST_IDLE_SECONDS"] = str(self.idle_seconds)
+        self.process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=self.log, env=environment)
         line = self.process.stdout.readline().decode()
         if not line.startswith("listening port="):
             self.process.kill()
@@ -47,10 +51,17 @@ class TestServer:
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.process.stdout.close()
         self.log.close()
         log_text = (pathlib.Path(self.temporary.name) / "server.log").read_text(errors="replace")
         self.temporary.cleanup()
         self.server_log = log_text
+        # A sanitizer build reports to stderr; a clean stop on SIGTERM exits with 0.
+        for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if marker in log_text:
+                raise AssertionError(f"smtp_test_server reported a sanitizer error:\n{log_text[-4000:]}")
+        if self.process.returncode != 0:
+            raise AssertionError(f"smtp_test_server exited with {self.process.returncode}:\n{log_text[-4000:]}")
         return False
 
     def server_log_text(self):

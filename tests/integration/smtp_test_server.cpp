@@ -2,9 +2,12 @@
 // recipient policy and a delivery sink that writes each message to a folder.
 // Usage: smtp_test_server PORT CERT_FILE KEY_FILE MAIL_DIR [MESSAGE_SIZE_MAX]
 // Port 0 picks a free port. Prints "listening port=N" on stdout once it accepts.
+// SKRYNKA_SMTP_TEST_IDLE_SECONDS, when set, replaces the 5-minute idle timeout.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -101,6 +104,10 @@ int main(int argc, char** argv) {
     service.hostname = "mail.example.org";
     if (argc == 6) {
         service.limits.message_size_max = std::stoull(argv[5]);
+    }
+    // Lets a test reach the idle timeout in seconds instead of minutes.
+    if (const char* idle = std::getenv("SKRYNKA_SMTP_TEST_IDLE_SECONDS")) {
+        service.limits.server_idle = std::chrono::seconds(std::stoi(idle));
     }
     service.tls = &tls;
     service.policy = &policy;
