@@ -87,7 +87,7 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
 }
 
 // Writes `first`, then reads, feeds the engine and writes its replies until the engine
-// asks for STARTTLS or for the close, or the connection fails. Replies are written after
+// requests STARTTLS or the close, or the connection fails. Replies are written after
 // each read, once the engine has consumed every complete command (RFC 2920 §3.2).
 template <class Stream>
 asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::session_output first,
@@ -132,7 +132,7 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
         ++watch->generation;
         read_deadline.cancel();
         if (watch->timed_out && error == asio::error::operation_aborted) {
-            // RFC 5321 §4.5.3.2.7: the server may close an idle session; 421 says why.
+            // RFC 5321 §4.5.3.2.7: the server may close an idle session, and 421 tells why.
             std::string ignored;
             co_await write_replies(stream, std::string("421 4.4.2 Idle timeout, closing connection\r\n"),
                                    short_deadline, ignored);
@@ -225,7 +225,7 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     log_disconnect(log, engine, engine_reason(engine, result), true);
 
     if (result.reason.empty()) {
-        // Send close_notify; a client that does not answer costs at most the short deadline.
+        // Send close_notify. A client that never replies costs at most the short deadline.
         beast::get_lowest_layer(secure).expires_after(short_deadline);
         co_await secure.async_shutdown(asio::redirect_error(asio::use_awaitable, error));
     }

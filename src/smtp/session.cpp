@@ -85,13 +85,13 @@ void session::handle_command(const net::line& line, session_output& out) {
     ++counters_.commands;
     if (line.too_long) {
         // RFC 5321 §4.5.3.1.9 "500 Line too long". The line was never buffered.
-        error_reply(out, 500, "5.5.2", "Line too long");
+        error_reply(out, errc::line_too_long);
         return;
     }
     if (!line.crlf || line.bare_cr) {
         // CR LF is the only line terminator (RFC 5321 §2.3.8). A command framed any other
         // way is not executed, so no front end can smuggle one past a stricter filter.
-        error_reply(out, 500, "5.5.2", "Bare LF or CR in command line is not allowed");
+        error_reply(out, errc::bare_line_ending);
         return;
     }
 
@@ -99,8 +99,7 @@ void session::handle_command(const net::line& line, session_output& out) {
     const bool opens_transaction = command.name == verb::mail || command.name == verb::quit;
     if (!transaction_ && !opens_transaction &&
         ++commands_without_mail_ > config_.limits.commands_before_mail_max) {
-        close_with(out, "4.7.0", "Too many commands without a mail transaction, closing",
-                   "too_many_commands");
+        close_with(out, errc::closing_too_many_commands);
         return;
     }
 
@@ -126,7 +125,7 @@ void session::handle_command(const net::line& line, session_output& out) {
         return;
     case verb::rset:
         if (!command.argument.empty()) {
-            error_reply(out, 501, "5.5.4", "RSET takes no arguments");
+            error_reply(out, errc::unexpected_argument);
             return;
         }
         reset_transaction();
@@ -147,7 +146,7 @@ void session::handle_command(const net::line& line, session_output& out) {
     case verb::vrfy:
     case verb::expn:
         if (command.argument.empty()) {
-            error_reply(out, 501, "5.5.4", "Argument required");
+            error_reply(out, errc::missing_argument);
             return;
         }
         // RFC 5321 §3.5.3 permits 252 when the server will not verify; replying the same
@@ -156,14 +155,14 @@ void session::handle_command(const net::line& line, session_output& out) {
         return;
     case verb::auth:
         if (!is_valid_auth_argument(command.argument)) {
-            error_reply(out, 501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+            error_reply(out, errc::auth_syntax);
             return;
         }
         // TODO: AUTH belongs to the submission listener, which does not exist yet.
-        error_reply(out, 502, "5.5.1", "Authentication is not available on this port");
+        error_reply(out, errc::auth_not_available);
         return;
     case verb::unknown:
-        error_reply(out, 500, "5.5.2", "Command not recognized");
+        error_reply(out, errc::command_unrecognized);
         return;
     }
 }
@@ -171,7 +170,7 @@ void session::handle_command(const net::line& line, session_output& out) {
 void session::handle_hello(const command_line& command, session_output& out) {
     const bool ehlo = command.name == verb::ehlo;
     if (!is_valid_helo_argument(command.argument)) {
-        error_reply(out, 501, "5.5.4", "Syntax: EHLO domain or address literal");
+        error_reply(out, errc::helo_syntax);
         return;
     }
 
@@ -203,20 +202,19 @@ void session::handle_hello(const command_line& command, session_output& out) {
 
 void session::handle_starttls(const command_line& command, session_output& out) {
     if (!command.argument.empty()) {
-        error_reply(out, 501, "5.5.4", "STARTTLS takes no arguments");
+        error_reply(out, errc::unexpected_argument);
         return;
     }
     if (tls_) {
-        error_reply(out, 503, "5.5.1", "TLS is already active");
+        error_reply(out, errc::tls_already_active);
         return;
     }
     if (!config_.tls_available) {
-        // RFC 3207 §4: 454 when TLS cannot be started.
-        error_reply(out, 454, "4.7.0", "TLS not available");
+        error_reply(out, errc::tls_not_available);
         return;
     }
     if (transaction_) {
-        error_reply(out, 503, "5.5.1", "STARTTLS is not allowed inside a mail transaction");
+        error_reply(out, errc::starttls_in_transaction);
         return;
     }
     reply(out, 220, "2.0.0", "Ready to start TLS");
@@ -236,21 +234,21 @@ void session::reply(session_output& out, int code, std::string_view status, std:
     out.replies += format_reply(code, status, text);
 }
 
-void session::error_reply(session_output& out, int code, std::string_view status,
-                          std::string_view text) {
-    out.replies += format_reply(code, status, text);
+void session::error_reply(session_output& out, errc error) {
+    const error_reply_text& text = reply_for(error);
+    out.replies += format_reply(text.code, text.status, text.text);
     ++counters_.errors;
     if (counters_.errors >= config_.limits.errors_max) {
-        close_with(out, "4.7.0", "Too many errors, closing connection", "too_many_errors");
+        close_with(out, errc::closing_too_many_errors);
     }
 }
 
-void session::close_with(session_output& out, std::string_view status, std::string_view text,
-                         std::string_view reason) {
+void session::close_with(session_output& out, errc reason) {
     // RFC 5321 §3.8: 421 may be sent at any time when the server must close.
-    out.replies += format_reply(421, status, text);
+    const error_reply_text& text = reply_for(reason);
+    out.replies += format_reply(text.code, text.status, text.text);
     mode_ = mode::closed;
-    close_reason_ = reason;
+    close_reason_ = text.name;
 }
 
 } // namespace skrynka::smtp

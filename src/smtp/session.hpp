@@ -17,6 +17,7 @@
 #include "src/smtp/data_reader.hpp"
 #include "src/smtp/delivery_sink.hpp"
 #include "src/smtp/envelope.hpp"
+#include "src/smtp/error.hpp"
 #include "src/smtp/limits.hpp"
 #include "src/smtp/recipient_policy.hpp"
 
@@ -84,8 +85,8 @@ public:
     std::chrono::seconds read_timeout() const;
 
     const session_counters& counters() const { return counters_; }
-    // Why the session asked to close: "quit", "too_many_errors", "too_many_commands",
-    // "bdat_out_of_sync"; empty while it is open.
+    // Why the session asked to close: "quit" or the name of a closing_* error such as
+    // "too_many_errors"; empty while it is open.
     std::string_view close_reason() const { return close_reason_; }
 
 private:
@@ -108,11 +109,11 @@ private:
 
     // Appends a reply that is not an error.
     void reply(session_output& out, int code, std::string_view status, std::string_view text);
-    // Appends a 4xx or 5xx reply caused by the client, counts it, and closes the session
-    // with 421 once the error limit is reached.
-    void error_reply(session_output& out, int code, std::string_view status, std::string_view text);
-    void close_with(session_output& out, std::string_view status, std::string_view text,
-                    std::string_view reason);
+    // Appends the reply for a client error, counts it, and closes the session with 421
+    // once the error limit is reached.
+    void error_reply(session_output& out, errc error);
+    // Appends the 421 reply for `reason` and closes the session.
+    void close_with(session_output& out, errc reason);
 
     session_config config_;
     recipient_policy& policy_;
@@ -134,9 +135,7 @@ private:
     bool bdat_last_ = false;
     std::string bdat_message_;
     // Error reply due once the chunk has been read and dropped; empty to keep the chunk.
-    int bdat_error_code_ = 0;
-    std::string bdat_error_status_;
-    std::string bdat_error_text_;
+    std::optional<errc> bdat_error_;
 
     std::uint64_t transactions_ = 0;
     std::size_t commands_without_mail_ = 0;

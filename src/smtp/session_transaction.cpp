@@ -28,11 +28,11 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 
 void session::handle_mail(const command_line& command, session_output& out) {
     if (greeting_ == greeting::none) {
-        error_reply(out, 503, "5.5.1", "Send EHLO or HELO first");
+        error_reply(out, errc::hello_required);
         return;
     }
     if (transaction_) {
-        error_reply(out, 503, "5.5.1", "Nested MAIL command");
+        error_reply(out, errc::nested_mail);
         return;
     }
 
@@ -41,19 +41,19 @@ void session::handle_mail(const command_line& command, session_output& out) {
     case argument_error::none:
         break;
     case argument_error::path_too_long:
-        error_reply(out, 501, "5.1.7", "Path too long");
+        error_reply(out, errc::sender_path_too_long);
         return;
     case argument_error::path_syntax:
-        error_reply(out, 501, "5.1.7", "Invalid sender address syntax");
+        error_reply(out, errc::sender_syntax);
         return;
     case argument_error::syntax:
     case argument_error::parameter_syntax:
-        error_reply(out, 501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]");
+        error_reply(out, errc::mail_syntax);
         return;
     }
     if (greeting_ == greeting::helo && !arguments.parameters.empty()) {
         // ESMTP parameters need EHLO (RFC 5321 §4.1.1.11, service extensions).
-        error_reply(out, 555, "5.5.4", "MAIL parameters require EHLO");
+        error_reply(out, errc::parameters_need_ehlo);
         return;
     }
 
@@ -62,12 +62,12 @@ void session::handle_mail(const command_line& command, session_output& out) {
         if (parameter.keyword == "SIZE") {
             const auto size = parameter.value ? parse_decimal(*parameter.value) : std::nullopt;
             if (!size) {
-                error_reply(out, 501, "5.5.4", "Invalid SIZE parameter");
+                error_reply(out, errc::invalid_size_parameter);
                 return;
             }
             if (*size > config_.limits.message_size_max) {
                 // RFC 1870: a declared size over the limit gets 552 at MAIL.
-                error_reply(out, 552, "5.3.4", "Message size exceeds the fixed maximum message size");
+                error_reply(out, errc::message_too_large);
                 return;
             }
         } else if (parameter.keyword == "BODY") {
@@ -84,24 +84,24 @@ void session::handle_mail(const command_line& command, session_output& out) {
             } else if (equals_ignoring_case(value, "BINARYMIME")) {
                 transaction.body = body_type::binary_mime;
             } else {
-                error_reply(out, 501, "5.5.4", "Invalid BODY parameter");
+                error_reply(out, errc::invalid_body_parameter);
                 return;
             }
         } else if (parameter.keyword == "SMTPUTF8") {
             if (parameter.value) {
-                error_reply(out, 501, "5.5.4", "SMTPUTF8 takes no value");
+                error_reply(out, errc::invalid_smtputf8_parameter);
                 return;
             }
             transaction.smtputf8 = true;
         } else {
-            error_reply(out, 555, "5.5.4", "Unsupported MAIL parameter");
+            error_reply(out, errc::unsupported_mail_parameter);
             return;
         }
     }
 
     if (arguments.address.utf8 && !transaction.smtputf8) {
         // RFC 6531 §3.5: a UTF-8 address without the SMTPUTF8 parameter gets 553 5.6.7.
-        error_reply(out, 553, "5.6.7", "UTF-8 address requires the SMTPUTF8 parameter");
+        error_reply(out, errc::utf8_needs_smtputf8);
         return;
     }
 
@@ -117,7 +117,7 @@ void session::handle_mail(const command_line& command, session_output& out) {
 
 void session::handle_rcpt(const command_line& command, session_output& out) {
     if (!transaction_) {
-        error_reply(out, 503, "5.5.1", "Send MAIL first");
+        error_reply(out, errc::mail_required);
         return;
     }
 
@@ -126,27 +126,27 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
     case argument_error::none:
         break;
     case argument_error::path_too_long:
-        error_reply(out, 501, "5.1.3", "Path too long");
+        error_reply(out, errc::recipient_path_too_long);
         return;
     case argument_error::path_syntax:
-        error_reply(out, 501, "5.1.3", "Invalid recipient address syntax");
+        error_reply(out, errc::recipient_syntax);
         return;
     case argument_error::syntax:
     case argument_error::parameter_syntax:
-        error_reply(out, 501, "5.5.4", "Syntax: RCPT TO:<address>");
+        error_reply(out, errc::rcpt_syntax);
         return;
     }
     if (!arguments.parameters.empty()) {
-        error_reply(out, 555, "5.5.4", "Unsupported RCPT parameter");
+        error_reply(out, errc::unsupported_rcpt_parameter);
         return;
     }
     if (arguments.address.utf8 && !transaction_->smtputf8) {
-        error_reply(out, 553, "5.6.7", "UTF-8 address requires the SMTPUTF8 parameter");
+        error_reply(out, errc::utf8_needs_smtputf8);
         return;
     }
     if (transaction_->recipients.size() >= config_.limits.recipients_max) {
         // RFC 5321 §4.5.3.1.9 and .10: 452, so the client sends the rest in a later transaction.
-        error_reply(out, 452, "4.5.3", "Too many recipients");
+        error_reply(out, errc::too_many_recipients);
         return;
     }
 
@@ -156,11 +156,11 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
         break;
     case recipient_decision::unknown_user:
         ++counters_.recipients_rejected;
-        error_reply(out, 550, "5.1.1", "Mailbox does not exist");
+        error_reply(out, errc::unknown_user);
         return;
     case recipient_decision::relay_denied:
         ++counters_.recipients_rejected;
-        error_reply(out, 554, "5.7.1", "Relay access denied");
+        error_reply(out, errc::relay_denied);
         return;
     case recipient_decision::temporary_failure:
         ++counters_.recipients_rejected;
@@ -182,26 +182,26 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
 
 void session::handle_data(const command_line& command, session_output& out) {
     if (!command.argument.empty()) {
-        error_reply(out, 501, "5.5.4", "DATA takes no arguments");
+        error_reply(out, errc::unexpected_argument);
         return;
     }
     if (!transaction_) {
-        error_reply(out, 503, "5.5.1", "Send MAIL first");
+        error_reply(out, errc::mail_required);
         return;
     }
     if (transaction_->recipients.empty()) {
         // RFC 2920 §3.2 and RFC 5321 §3.3: no 354 without an accepted recipient, so a
         // pipelined body is then read as commands and never delivered.
-        error_reply(out, 554, "5.5.1", "No valid recipients");
+        error_reply(out, errc::no_valid_recipients);
         return;
     }
     if (transaction_used_bdat_) {
-        error_reply(out, 503, "5.5.1", "DATA is not allowed after BDAT");
+        error_reply(out, errc::data_after_bdat);
         return;
     }
     if (transaction_->body == body_type::binary_mime) {
         // RFC 3030: BODY=BINARYMIME must be sent with BDAT.
-        error_reply(out, 503, "5.5.1", "BODY=BINARYMIME requires BDAT");
+        error_reply(out, errc::binarymime_needs_bdat);
         return;
     }
 
@@ -214,32 +214,35 @@ void session::handle_data(const command_line& command, session_output& out) {
 void session::finish_data(session_output& out) {
     mode_ = mode::command;
     lines_.set_max_line_size(config_.limits.command_line_max);
-    const std::string queue_id = transaction_->queue_id;
 
+    std::optional<errc> rejection;
     switch (data_->verdict()) {
     case data_verdict::acceptable:
-        deliver(data_->message(), out);
         break;
     case data_verdict::bare_line_ending:
-        ++counters_.messages_rejected;
-        out.events.push_back(fmt::format("event=message_rejected queue_id={} reason=bare_line_ending", queue_id));
-        error_reply(out, 554, "5.6.0", "Message rejected: bare LF or CR is not allowed");
+        rejection = errc::message_bare_line_ending;
         break;
     case data_verdict::line_too_long:
         // RFC 5322 §2.1.1 forbids lines over 998 characters and RFC 5321 §4.5.3.1.6 caps
-        // text lines at 1000 octets with CR LF. 554 is the end-of-data failure reply of
-        // RFC 5321 §4.1.1.4 and 5.6.0 the media error of RFC 3463 §3.7.
-        ++counters_.messages_rejected;
-        out.events.push_back(fmt::format("event=message_rejected queue_id={} reason=line_too_long", queue_id));
-        error_reply(out, 554, "5.6.0", "Message rejected: line longer than 1000 octets");
+        // text lines at 1000 octets with CR LF. The "500 Line too long" of §4.5.3.1.9 is
+        // not among the end-of-data replies of RFC 5321 §4.3.2, but 554 is; 5.6.0 is the
+        // media error of RFC 3463 §3.7.
+        rejection = errc::message_line_too_long;
         break;
     case data_verdict::too_large:
         // RFC 1870: a message found too large after DATA gets 552 at its end.
-        ++counters_.messages_rejected;
-        out.events.push_back(fmt::format("event=message_rejected queue_id={} reason=too_large size={}",
-                                         queue_id, data_->received_size()));
-        error_reply(out, 552, "5.3.4", "Message size exceeds the fixed maximum message size");
+        rejection = errc::message_too_large;
         break;
+    }
+
+    if (!rejection) {
+        deliver(data_->message(), out);
+    } else {
+        ++counters_.messages_rejected;
+        out.events.push_back(fmt::format("event=message_rejected queue_id={} reason={} size={}",
+                                         transaction_->queue_id, reply_for(*rejection).name,
+                                         data_->received_size()));
+        error_reply(out, *rejection);
     }
     reset_transaction();
 }
@@ -249,9 +252,9 @@ void session::handle_bdat(const command_line& command, session_output& out) {
     if (!arguments.valid) {
         // Without a valid chunk size the chunk's end is unknown, and reading its octets
         // as commands would execute client data. Closing is the only safe reply.
-        error_reply(out, 501, "5.5.4", "Syntax: BDAT chunk-size [LAST]");
+        error_reply(out, errc::bdat_syntax);
         if (mode_ != mode::closed) {
-            close_with(out, "4.7.0", "BDAT stream out of sync, closing", "bdat_out_of_sync");
+            close_with(out, errc::closing_bdat_out_of_sync);
         }
         return;
     }
@@ -260,19 +263,13 @@ void session::handle_bdat(const command_line& command, session_output& out) {
     // octets are never taken as commands. The error reply comes after the chunk.
     bdat_remaining_ = arguments.size;
     bdat_last_ = arguments.last;
-    bdat_error_code_ = 0;
+    bdat_error_.reset();
     if (!transaction_) {
-        bdat_error_code_ = 503;
-        bdat_error_status_ = "5.5.1";
-        bdat_error_text_ = "Send MAIL first";
+        bdat_error_ = errc::mail_required;
     } else if (transaction_->recipients.empty()) {
-        bdat_error_code_ = 554;
-        bdat_error_status_ = "5.5.1";
-        bdat_error_text_ = "No valid recipients";
+        bdat_error_ = errc::no_valid_recipients;
     } else if (arguments.size > config_.limits.message_size_max - bdat_message_.size()) {
-        bdat_error_code_ = 552;
-        bdat_error_status_ = "5.3.4";
-        bdat_error_text_ = "Message size exceeds the fixed maximum message size";
+        bdat_error_ = errc::message_too_large;
     }
     if (transaction_) {
         transaction_used_bdat_ = true;
@@ -287,7 +284,7 @@ void session::handle_bdat(const command_line& command, session_output& out) {
 void session::consume_bdat(std::string_view& input, session_output& out) {
     const std::size_t size =
         static_cast<std::size_t>(std::min<std::uint64_t>(bdat_remaining_, input.size()));
-    if (bdat_error_code_ == 0) {
+    if (!bdat_error_) {
         bdat_message_.append(input.substr(0, size));
     }
     input.remove_prefix(size);
@@ -299,15 +296,15 @@ void session::consume_bdat(std::string_view& input, session_output& out) {
 
 void session::finish_bdat_chunk(session_output& out) {
     mode_ = mode::command;
-    if (bdat_error_code_ != 0) {
+    if (bdat_error_) {
         // RFC 3030: after a failed chunk the transaction is over for the client.
         if (transaction_) {
             ++counters_.messages_rejected;
-            out.events.push_back(fmt::format("event=message_rejected queue_id={} reason=bdat_{}",
-                                             transaction_->queue_id, bdat_error_code_));
+            out.events.push_back(fmt::format("event=message_rejected queue_id={} reason={}",
+                                             transaction_->queue_id, reply_for(*bdat_error_).name));
         }
         reset_transaction();
-        error_reply(out, bdat_error_code_, bdat_error_status_, bdat_error_text_);
+        error_reply(out, *bdat_error_);
         return;
     }
     if (!bdat_last_) {

@@ -102,7 +102,7 @@ TEST_CASE("session informational commands", "[smtp][session]") {
     CHECK(d.send("EXPN staff\r\n") == "252 2.0.0 Cannot verify the address, but will accept a message for it\r\n");
     CHECK(d.send("VRFY\r\n") == "501 5.5.4 Argument required\r\n");
     CHECK(reply_codes(d.send("HELP\r\n")) == std::vector<int>{214});
-    CHECK(d.send("RSET x\r\n") == "501 5.5.4 RSET takes no arguments\r\n");
+    CHECK(d.send("RSET x\r\n") == "501 5.5.4 This command takes no arguments\r\n");
     CHECK(d.send("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n") == "502 5.5.1 Authentication is not available on this port\r\n");
     CHECK(d.send("AUTH\r\n") == "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
     CHECK(d.send("XYZZY\r\n") == "500 5.5.2 Command not recognized\r\n");
