@@ -8,7 +8,7 @@ connection_limiter::slot::slot(std::shared_ptr<state> owner, std::string address
 
 connection_limiter::slot::~slot() {
     if (!owner_) {
-        return;  // moved from
+        return; // moved from
     }
     std::lock_guard lock(owner_->mutex);
     const auto entry = owner_->counts.find(address_);
@@ -20,7 +20,8 @@ connection_limiter::slot::~slot() {
 connection_limiter::connection_limiter(std::size_t max_per_address)
     : max_per_address_(max_per_address), state_(std::make_shared<state>()) {}
 
-std::optional<connection_limiter::slot> connection_limiter::try_acquire(const std::string& address) {
+std::optional<connection_limiter::slot>
+connection_limiter::try_acquire(const std::string& address) {
     std::lock_guard lock(state_->mutex);
     std::size_t& count = state_->counts[address];
     if (count >= max_per_address_) {

@@ -17,10 +17,10 @@ class connection_limiter {
         std::map<std::string, std::size_t> counts;
     };
 
-public:
+  public:
     // One open connection from `address`; releases its count when destroyed.
     class slot {
-    public:
+      public:
         slot(std::shared_ptr<state> owner, std::string address);
         slot(slot&& other) noexcept = default;
         slot& operator=(slot&&) = delete;
@@ -28,7 +28,7 @@ public:
         slot& operator=(const slot&) = delete;
         ~slot();
 
-    private:
+      private:
         std::shared_ptr<state> owner_;
         std::string address_;
     };
@@ -41,7 +41,7 @@ public:
     // Open connections from `address`.
     std::size_t count(const std::string& address) const;
 
-private:
+  private:
     std::size_t max_per_address_;
     std::shared_ptr<state> state_;
 };

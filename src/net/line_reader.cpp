@@ -18,7 +18,9 @@ bool has_bare_cr(std::string_view text) {
 
 line_reader::line_reader(std::size_t max_line_size) : max_line_size_(max_line_size) {}
 
-void line_reader::set_max_line_size(std::size_t max_line_size) { max_line_size_ = max_line_size; }
+void line_reader::set_max_line_size(std::size_t max_line_size) {
+    max_line_size_ = max_line_size;
+}
 
 void line_reader::clear() {
     partial_.clear();
@@ -72,7 +74,8 @@ std::optional<line> line_reader::next(std::string_view& input) {
 
 std::optional<line> line_reader::discard_until_lf(std::string_view& input) {
     const std::size_t lf = input.find('\n');
-    const std::string_view piece = input.substr(0, lf == std::string_view::npos ? input.size() : lf);
+    const std::string_view piece =
+        input.substr(0, lf == std::string_view::npos ? input.size() : lf);
 
     // A CR followed by anything inside the discarded span is a bare CR. The CR that
     // ends the previous piece counts only when more octets follow before the LF.

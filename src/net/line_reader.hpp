@@ -27,7 +27,7 @@ struct line {
 
 // Splits input into LF-terminated lines. Not thread-safe; one reader per connection.
 class line_reader {
-public:
+  public:
     // `max_line_size` counts the octets of a line including CR LF.
     explicit line_reader(std::size_t max_line_size);
 
@@ -46,7 +46,7 @@ public:
     // Forgets any partial line, for example at a STARTTLS boundary.
     void clear();
 
-private:
+  private:
     std::optional<line> discard_until_lf(std::string_view& input);
 
     std::size_t max_line_size_;

@@ -1,20 +1,18 @@
 // TCP listener with a per-address connection limit; see listener.hpp.
 #include "src/net/listener.hpp"
 
-#include <openssl/rand.h>
-
 #include <array>
-#include <chrono>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <chrono>
 #include <fmt/format.h>
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
 namespace skrynka::net {
@@ -65,7 +63,8 @@ asio::awaitable<void> listener::impl::accept_loop(tcp::acceptor& acceptor) {
         if (error) {
             // Typically out of file descriptors: log, pause briefly and try again
             // instead of spinning on the same error.
-            spdlog::warn("proto={} event=accept_failed error=\"{}\"", config_.proto, error.message());
+            spdlog::warn("proto={} event=accept_failed error=\"{}\"", config_.proto,
+                         error.message());
             asio::steady_timer pause(executor_, std::chrono::milliseconds(100));
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
             continue;
@@ -75,18 +74,20 @@ asio::awaitable<void> listener::impl::accept_loop(tcp::acceptor& acceptor) {
         info.session_id = make_session_id();
         const tcp::endpoint remote = socket.remote_endpoint(error);
         if (error) {
-            continue;  // the client is already gone
+            continue; // the client is already gone
         }
         info.remote_address = remote.address().to_string();
         info.remote_port = remote.port();
 
         std::optional<connection_limiter::slot> slot = limiter_.try_acquire(info.remote_address);
         if (!slot) {
-            spdlog::warn("session={} proto={} remote={} event=rejected reason=too_many_connections limit={}",
-                         info.session_id, config_.proto, info.remote_address,
-                         config_.connections_per_address_max);
+            spdlog::warn(
+                "session={} proto={} remote={} event=rejected reason=too_many_connections limit={}",
+                info.session_id, config_.proto, info.remote_address,
+                config_.connections_per_address_max);
             const asio::any_io_executor socket_executor = socket.get_executor();
-            asio::co_spawn(socket_executor, reject_busy(std::move(socket), std::move(info)), asio::detached);
+            asio::co_spawn(socket_executor, reject_busy(std::move(socket), std::move(info)),
+                           asio::detached);
             continue;
         }
 
@@ -97,7 +98,8 @@ asio::awaitable<void> listener::impl::accept_loop(tcp::acceptor& acceptor) {
             co_await handler(std::move(socket), std::move(info));
         };
         const asio::any_io_executor socket_executor = socket.get_executor();
-        asio::co_spawn(socket_executor, run(handler_, std::move(socket), std::move(info), std::move(*slot)),
+        asio::co_spawn(socket_executor,
+                       run(handler_, std::move(socket), std::move(info), std::move(*slot)),
                        [proto = config_.proto](std::exception_ptr failure) {
                            if (!failure) {
                                return;
@@ -105,7 +107,8 @@ asio::awaitable<void> listener::impl::accept_loop(tcp::acceptor& acceptor) {
                            try {
                                std::rethrow_exception(failure);
                            } catch (const std::exception& error) {
-                               spdlog::error("proto={} event=connection_failed error=\"{}\"", proto, error.what());
+                               spdlog::error("proto={} event=connection_failed error=\"{}\"", proto,
+                                             error.what());
                            }
                        });
     }
@@ -128,10 +131,13 @@ asio::awaitable<void> listener::impl::reject_busy(tcp::socket socket, connection
     (void)info;
 }
 
-listener::listener(asio::any_io_executor executor, listener_config config, connection_handler handler)
+listener::listener(asio::any_io_executor executor, listener_config config,
+                   connection_handler handler)
     : impl_(std::make_shared<impl>(std::move(executor), std::move(config), std::move(handler))) {}
 
-listener::~listener() { stop(); }
+listener::~listener() {
+    stop();
+}
 
 void listener::start() {
     for (const tcp::endpoint& endpoint : impl_->config_.endpoints) {
@@ -144,7 +150,8 @@ void listener::start() {
         acceptor->bind(endpoint);
         acceptor->listen(asio::socket_base::max_listen_connections);
         spdlog::info("proto={} event=listening address={} port={}", impl_->config_.proto,
-                     acceptor->local_endpoint().address().to_string(), acceptor->local_endpoint().port());
+                     acceptor->local_endpoint().address().to_string(),
+                     acceptor->local_endpoint().port());
         impl_->acceptors_.push_back(std::move(acceptor));
     }
     for (auto& acceptor : impl_->acceptors_) {

@@ -2,24 +2,23 @@
 // connection, after checking the per-address connection limit.
 #pragma once
 
+#include "src/net/connection_limiter.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
-#include "src/net/connection_limiter.hpp"
-
 namespace skrynka::net {
 
 // Facts about an accepted connection, for the handler and its log lines.
 struct connection_info {
-    std::string session_id;      // 16 hex digits, random, unique per connection in practice
-    std::string remote_address;  // IP address without port
+    std::string session_id;     // 16 hex digits, random, unique per connection in practice
+    std::string remote_address; // IP address without port
     unsigned short remote_port = 0;
 };
 
@@ -29,15 +28,16 @@ using connection_handler =
 
 struct listener_config {
     std::vector<boost::asio::ip::tcp::endpoint> endpoints;
-    std::string proto;  // "smtp", for log lines
+    std::string proto; // "smtp", for log lines
     std::size_t connections_per_address_max = 10;
     // Sent before closing a connection over the per-address limit, e.g. an SMTP 421.
     std::string busy_reply;
 };
 
 class listener {
-public:
-    listener(boost::asio::any_io_executor executor, listener_config config, connection_handler handler);
+  public:
+    listener(boost::asio::any_io_executor executor, listener_config config,
+             connection_handler handler);
     ~listener();
 
     // Binds and listens on every endpoint and starts accepting. Throws
@@ -50,7 +50,7 @@ public:
     // The bound endpoints, with the real port where the config asked for port 0.
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
 
-private:
+  private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };

@@ -2,26 +2,24 @@
 // a deadline re-armed before every read (RFC 5321 §4.5.3.2). See smtp_connection.hpp.
 #include "src/net/smtp_connection.hpp"
 
-#include <openssl/ssl.h>
+#include "src/smtp/session.hpp"
 
 #include <array>
-#include <chrono>
-#include <cstdint>
-#include <memory>
-
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
+#include <cstdint>
 #include <fmt/format.h>
+#include <memory>
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
-
-#include "src/smtp/session.hpp"
 
 namespace skrynka::net {
 
@@ -43,21 +41,23 @@ struct read_watch {
 
 struct pump_result {
     smtp::next_step step = smtp::next_step::close;
-    std::string reason;  // set when the connection ended other than by the engine's wish
+    std::string reason; // set when the connection ended other than by the engine's wish
 };
 
 class connection_log {
-public:
+  public:
     explicit connection_log(const connection_info& info) : info_(info) {}
 
     void info(std::string_view fields) const {
-        spdlog::info("session={} proto=smtp remote={} {}", info_.session_id, info_.remote_address, fields);
+        spdlog::info("session={} proto=smtp remote={} {}", info_.session_id, info_.remote_address,
+                     fields);
     }
     void warn(std::string_view fields) const {
-        spdlog::warn("session={} proto=smtp remote={} {}", info_.session_id, info_.remote_address, fields);
+        spdlog::warn("session={} proto=smtp remote={} {}", info_.session_id, info_.remote_address,
+                     fields);
     }
 
-private:
+  private:
     const connection_info& info_;
 };
 
@@ -76,11 +76,13 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
     }
     beast::get_lowest_layer(stream).expires_after(deadline);
     boost::system::error_code error;
-    co_await asio::async_write(stream, asio::buffer(replies), asio::redirect_error(asio::use_awaitable, error));
+    co_await asio::async_write(stream, asio::buffer(replies),
+                               asio::redirect_error(asio::use_awaitable, error));
     if (error) {
         reason = error == beast::error::timeout ? "write_timeout"
-                 : is_expected_disconnect(error) ? "client_closed"
-                                                 : fmt::format("write_failed error=\"{}\"", error.message());
+                 : is_expected_disconnect(error)
+                     ? "client_closed"
+                     : fmt::format("write_failed error=\"{}\"", error.message());
         co_return false;
     }
     co_return true;
@@ -117,15 +119,16 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
         const std::uint64_t generation = ++watch->generation;
         watch->timed_out = false;
         read_deadline.expires_after(engine.read_timeout());
-        read_deadline.async_wait([watch, generation, &stream](boost::system::error_code wait_error) {
-            // A matching generation means the read is still pending, so `stream` is alive.
-            if (wait_error || generation != watch->generation) {
-                return;
-            }
-            watch->timed_out = true;
-            boost::system::error_code ignored;
-            beast::get_lowest_layer(stream).socket().cancel(ignored);
-        });
+        read_deadline.async_wait(
+            [watch, generation, &stream](boost::system::error_code wait_error) {
+                // A matching generation means the read is still pending, so `stream` is alive.
+                if (wait_error || generation != watch->generation) {
+                    return;
+                }
+                watch->timed_out = true;
+                boost::system::error_code ignored;
+                beast::get_lowest_layer(stream).socket().cancel(ignored);
+            });
         boost::system::error_code error;
         const std::size_t size = co_await stream.async_read_some(
             asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error));
@@ -134,7 +137,8 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
         if (watch->timed_out && error == asio::error::operation_aborted) {
             // RFC 5321 §4.5.3.2.7: the server may close an idle session, and 421 tells why.
             std::string ignored;
-            co_await write_replies(stream, std::string("421 4.4.2 Idle timeout, closing connection\r\n"),
+            co_await write_replies(stream,
+                                   std::string("421 4.4.2 Idle timeout, closing connection\r\n"),
                                    short_deadline, ignored);
             result.reason = "timeout";
             co_return result;
@@ -160,24 +164,26 @@ smtp::tls_details describe_tls(SSL* ssl) {
 void log_disconnect(const connection_log& log, const smtp::session& engine, std::string_view reason,
                     bool tls) {
     const smtp::session_counters& counts = engine.counters();
-    log.info(fmt::format("event=disconnect reason={} tls={} commands={} errors={} messages_accepted={} "
-                         "messages_rejected={} recipients_accepted={} recipients_rejected={}",
-                         reason, tls ? "yes" : "no", counts.commands, counts.errors,
-                         counts.messages_accepted, counts.messages_rejected,
-                         counts.recipients_accepted, counts.recipients_rejected));
+    log.info(fmt::format(
+        "event=disconnect reason={} tls={} commands={} errors={} messages_accepted={} "
+        "messages_rejected={} recipients_accepted={} recipients_rejected={}",
+        reason, tls ? "yes" : "no", counts.commands, counts.errors, counts.messages_accepted,
+        counts.messages_rejected, counts.recipients_accepted, counts.recipients_rejected));
 }
 
 std::string engine_reason(const smtp::session& engine, const pump_result& result) {
     if (!result.reason.empty()) {
         return result.reason;
     }
-    return engine.close_reason().empty() ? std::string("closed") : std::string(engine.close_reason());
+    return engine.close_reason().empty() ? std::string("closed")
+                                         : std::string(engine.close_reason());
 }
 
 } // namespace
 
 std::string smtp_busy_reply(const std::string& hostname) {
-    return fmt::format("421 4.7.0 {} Too many connections from your address, try again later\r\n", hostname);
+    return fmt::format("421 4.7.0 {} Too many connections from your address, try again later\r\n",
+                       hostname);
 }
 
 asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connection_info info,
@@ -212,15 +218,16 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     co_await secure.async_handshake(asio::ssl::stream_base::server,
                                     asio::redirect_error(asio::use_awaitable, error));
     if (error) {
-        const std::string reason = error == beast::error::timeout ? "tls_handshake_timeout"
-                                                                   : "tls_handshake_failed";
+        const std::string reason =
+            error == beast::error::timeout ? "tls_handshake_timeout" : "tls_handshake_failed";
         log.warn(fmt::format("event=tls_failed error=\"{}\"", error.message()));
         log_disconnect(log, engine, reason, false);
         co_return;
     }
 
     const smtp::tls_details details = describe_tls(secure.native_handle());
-    log.info(fmt::format("event=tls_established version={} cipher={}", details.version, details.cipher));
+    log.info(
+        fmt::format("event=tls_established version={} cipher={}", details.version, details.cipher));
     result = co_await pump(secure, engine, engine.tls_started(details), service.limits, log);
     log_disconnect(log, engine, engine_reason(engine, result), true);
 

@@ -2,16 +2,15 @@
 // socket to TLS on STARTTLS (RFC 3207) with the input buffer discarded.
 #pragma once
 
-#include <string>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
-
 #include "src/net/listener.hpp"
 #include "src/net/tls_context.hpp"
 #include "src/smtp/delivery_sink.hpp"
 #include "src/smtp/limits.hpp"
 #include "src/smtp/recipient_policy.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <string>
 
 namespace skrynka::net {
 
@@ -20,7 +19,7 @@ namespace skrynka::net {
 struct smtp_service {
     std::string hostname;
     smtp::smtp_limits limits;
-    tls_context_store* tls = nullptr;  // STARTTLS is offered only when set
+    tls_context_store* tls = nullptr; // STARTTLS is offered only when set
     smtp::recipient_policy* policy = nullptr;
     smtp::delivery_sink* sink = nullptr;
 };

@@ -1,13 +1,11 @@
 // Server TLS contexts; see tls_context.hpp.
 #include "src/net/tls_context.hpp"
 
+#include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-
-#include <stdexcept>
-
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <stdexcept>
 
 namespace skrynka::net {
 
@@ -30,9 +28,11 @@ std::string openssl_reason() {
 
 } // namespace
 
-std::shared_ptr<boost::asio::ssl::context> make_server_tls_context(
-    const std::filesystem::path& certificate_file, const std::filesystem::path& key_file) {
-    auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
+std::shared_ptr<boost::asio::ssl::context>
+make_server_tls_context(const std::filesystem::path& certificate_file,
+                        const std::filesystem::path& key_file) {
+    auto context =
+        std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
     SSL_CTX* native = context->native_handle();
 
     SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
@@ -71,7 +71,8 @@ bool tls_context_store::reload() {
     try {
         fresh = make_server_tls_context(certificate_file_, key_file_);
     } catch (const std::runtime_error& error) {
-        spdlog::error("event=tls_reload_failed error=\"{}\" action=kept_previous_certificate", error.what());
+        spdlog::error("event=tls_reload_failed error=\"{}\" action=kept_previous_certificate",
+                      error.what());
         return false;
     }
     {

@@ -2,7 +2,6 @@
 #include "src/smtp/address.hpp"
 
 #include <arpa/inet.h>
-
 #include <array>
 #include <cstdint>
 
@@ -10,13 +9,17 @@ namespace skrynka::smtp {
 
 namespace {
 
-constexpr std::size_t local_part_max = 64;   // RFC 5321 §4.5.3.1.1
-constexpr std::size_t domain_max = 255;      // RFC 5321 §4.5.3.1.2
-constexpr std::size_t path_max = 256;        // RFC 5321 §4.5.3.1.3
-constexpr std::size_t label_max = 63;        // RFC 1035 §2.3.4
+constexpr std::size_t local_part_max = 64; // RFC 5321 §4.5.3.1.1
+constexpr std::size_t domain_max = 255;    // RFC 5321 §4.5.3.1.2
+constexpr std::size_t path_max = 256;      // RFC 5321 §4.5.3.1.3
+constexpr std::size_t label_max = 63;      // RFC 1035 §2.3.4
 
-bool is_alpha(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
 
 // atext of RFC 5322 §3.2.3.
 bool is_atext(unsigned char c) {
@@ -68,7 +71,7 @@ std::size_t utf8_sequence_size(std::string_view text) {
 }
 
 class cursor {
-public:
+  public:
     explicit cursor(std::string_view text) : text_(text) {}
 
     bool at_end() const { return pos_ >= text_.size(); }
@@ -85,7 +88,7 @@ public:
     std::string_view slice(std::size_t from) const { return text_.substr(from, pos_ - from); }
     void advance(std::size_t n) { pos_ += n; }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };
@@ -264,8 +267,10 @@ path_result parse_path(std::string_view text, bool allow_null, bool allow_postma
     }
 
     constexpr std::string_view postmaster = "postmaster>";
-    if (allow_postmaster && equals_ignoring_case(in.remaining().substr(0, postmaster.size()), postmaster)) {
-        result.value.address = mailbox{std::string(in.remaining().substr(0, postmaster.size() - 1)), ""};
+    if (allow_postmaster &&
+        equals_ignoring_case(in.remaining().substr(0, postmaster.size()), postmaster)) {
+        result.value.address =
+            mailbox{std::string(in.remaining().substr(0, postmaster.size() - 1)), ""};
         in.advance(postmaster.size());
         result.rest = in.remaining();
         return result;
@@ -276,10 +281,11 @@ path_result parse_path(std::string_view text, bool allow_null, bool allow_postma
         result.error = path_error::syntax;
         return result;
     }
-    utf8 = false;  // a UTF-8 source route is dropped and never used
+    utf8 = false; // a UTF-8 source route is dropped and never used
 
     const std::size_t local_start = in.position();
-    const bool local_ok = in.peek() == '"' ? parse_quoted_string(in, utf8) : parse_dot_string(in, utf8);
+    const bool local_ok =
+        in.peek() == '"' ? parse_quoted_string(in, utf8) : parse_dot_string(in, utf8);
     const std::string_view local_part = in.slice(local_start);
     if (!local_ok || !in.consume('@')) {
         result.error = path_error::syntax;

@@ -20,8 +20,8 @@ struct mailbox {
 
 enum class path_error {
     none,
-    syntax,    // not a valid path
-    too_long,  // local part over 64, domain over 255 or path over 256 octets
+    syntax,   // not a valid path
+    too_long, // local part over 64, domain over 255 or path over 256 octets
 };
 
 // A parsed path. `address` is empty for the null reverse-path "<>".

@@ -8,7 +8,9 @@ namespace skrynka::smtp {
 
 namespace {
 
-char to_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+char to_upper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) {
@@ -65,7 +67,7 @@ std::optional<std::vector<esmtp_parameter>> parse_parameters(std::string_view te
             text.remove_prefix(1);
         }
         if (text.empty()) {
-            break;  // trailing spaces, which many clients send
+            break; // trailing spaces, which many clients send
         }
         const std::size_t end = std::min(text.find(' '), text.size());
         const std::string_view token = text.substr(0, end);
@@ -136,11 +138,20 @@ path_arguments parse_path_arguments(std::string_view argument, std::string_view 
 
 command_line split_command(std::string_view line) {
     static constexpr std::array<std::pair<std::string_view, verb>, 14> verbs{{
-        {"EHLO", verb::ehlo}, {"HELO", verb::helo}, {"MAIL", verb::mail},
-        {"RCPT", verb::rcpt}, {"DATA", verb::data}, {"BDAT", verb::bdat},
-        {"RSET", verb::rset}, {"NOOP", verb::noop}, {"QUIT", verb::quit},
-        {"HELP", verb::help}, {"VRFY", verb::vrfy}, {"EXPN", verb::expn},
-        {"STARTTLS", verb::starttls}, {"AUTH", verb::auth},
+        {"EHLO", verb::ehlo},
+        {"HELO", verb::helo},
+        {"MAIL", verb::mail},
+        {"RCPT", verb::rcpt},
+        {"DATA", verb::data},
+        {"BDAT", verb::bdat},
+        {"RSET", verb::rset},
+        {"NOOP", verb::noop},
+        {"QUIT", verb::quit},
+        {"HELP", verb::help},
+        {"VRFY", verb::vrfy},
+        {"EXPN", verb::expn},
+        {"STARTTLS", verb::starttls},
+        {"AUTH", verb::auth},
     }};
 
     command_line result;

@@ -3,18 +3,31 @@
 // Pure functions over one command line without its CR LF.
 #pragma once
 
+#include "src/smtp/address.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "src/smtp/address.hpp"
-
 namespace skrynka::smtp {
 
 enum class verb {
-    ehlo, helo, mail, rcpt, data, bdat, rset, noop, quit, help, vrfy, expn, starttls, auth,
+    ehlo,
+    helo,
+    mail,
+    rcpt,
+    data,
+    bdat,
+    rset,
+    noop,
+    quit,
+    help,
+    vrfy,
+    expn,
+    starttls,
+    auth,
     unknown,
 };
 
@@ -35,10 +48,10 @@ struct esmtp_parameter {
 
 enum class argument_error {
     none,
-    syntax,            // the command's own syntax is wrong
-    path_syntax,       // the path is not a valid address
-    path_too_long,     // the path breaks a length limit of RFC 5321 §4.5.3.1
-    parameter_syntax,  // an ESMTP parameter is malformed or repeated
+    syntax,           // the command's own syntax is wrong
+    path_syntax,      // the path is not a valid address
+    path_too_long,    // the path breaks a length limit of RFC 5321 §4.5.3.1
+    parameter_syntax, // an ESMTP parameter is malformed or repeated
 };
 
 // Arguments of "MAIL FROM:<path> params" or "RCPT TO:<path> params".

@@ -3,22 +3,22 @@
 // may be accepted. Works on lines from net::line_reader.
 #pragma once
 
+#include "src/net/line_reader.hpp"
+
 #include <cstddef>
 #include <string>
-
-#include "src/net/line_reader.hpp"
 
 namespace skrynka::smtp {
 
 enum class data_verdict {
     acceptable,
-    bare_line_ending,  // a bare LF or CR occurred (RFC 5321 §2.3.8, RFC 5322 §2.3)
-    line_too_long,     // a line exceeded the text line limit (RFC 5322 §2.1.1)
-    too_large,         // the message exceeded the size limit
+    bare_line_ending, // a bare LF or CR occurred (RFC 5321 §2.3.8, RFC 5322 §2.3)
+    line_too_long,    // a line exceeded the text line limit (RFC 5322 §2.1.1)
+    too_large,        // the message exceeded the size limit
 };
 
 class data_reader {
-public:
+  public:
     // `size_max` bounds the octets kept; past it the text is counted and dropped.
     explicit data_reader(std::size_t size_max);
 
@@ -34,7 +34,7 @@ public:
     // Octets received after unstuffing, also those dropped past the size limit.
     std::size_t received_size() const { return received_size_; }
 
-private:
+  private:
     std::size_t size_max_;
     std::string message_;
     std::size_t received_size_ = 0;

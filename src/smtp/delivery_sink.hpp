@@ -2,20 +2,20 @@
 // before the session replies 250 (RFC 5321 §4.1.1.4, §6.1).
 #pragma once
 
+#include "src/smtp/envelope.hpp"
+
 #include <string_view>
 #include <vector>
-
-#include "src/smtp/envelope.hpp"
 
 namespace skrynka::smtp {
 
 enum class delivery_status {
-    delivered,          // durable on disk for this recipient
-    temporary_failure,  // not stored; the client should retry later
+    delivered,         // durable on disk for this recipient
+    temporary_failure, // not stored; the client should retry later
 };
 
 class delivery_sink {
-public:
+  public:
     virtual ~delivery_sink() = default;
 
     // Stores `message` for every recipient of `transaction`. `message` is the complete

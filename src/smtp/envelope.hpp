@@ -1,11 +1,11 @@
 // The SMTP envelope of one transaction (RFC 5321 §2.3.1): who sent it, to whom, and how.
 #pragma once
 
+#include "src/smtp/address.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "src/smtp/address.hpp"
 
 namespace skrynka::smtp {
 
@@ -22,9 +22,9 @@ struct envelope {
     bool smtputf8 = false;
 
     // Session facts the sink may log or store.
-    std::string queue_id;        // unique per transaction, also in the Received header
-    std::string helo_name;       // argument of EHLO or HELO as the client sent it
-    std::string remote_address;  // client IP address without port
+    std::string queue_id;       // unique per transaction, also in the Received header
+    std::string helo_name;      // argument of EHLO or HELO as the client sent it
+    std::string remote_address; // client IP address without port
     bool tls = false;
 };
 

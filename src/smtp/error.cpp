@@ -9,7 +9,8 @@ namespace skrynka::smtp {
 namespace {
 
 const error_reply_text& lookup(errc error) {
-    static const error_reply_text unknown{"internal", 451, "4.3.0", "Internal error, try again later"};
+    static const error_reply_text unknown{"internal", 451, "4.3.0",
+                                          "Internal error, try again later"};
     // Sorted by enum value; checked by the unit tests.
     static const error_reply_text table[] = {
         {"line_too_long", 500, "5.5.2", "Line too long"},
@@ -26,7 +27,8 @@ const error_reply_text& lookup(errc error) {
         {"tls_already_active", 503, "5.5.1", "TLS is already active"},
         // RFC 3207 §4: 454 when TLS cannot be started.
         {"tls_not_available", 454, "4.7.0", "TLS not available"},
-        {"starttls_in_transaction", 503, "5.5.1", "STARTTLS is not allowed inside a mail transaction"},
+        {"starttls_in_transaction", 503, "5.5.1",
+         "STARTTLS is not allowed inside a mail transaction"},
         {"mail_syntax", 501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"},
         {"sender_syntax", 501, "5.1.7", "Invalid sender address syntax"},
         {"sender_path_too_long", 501, "5.1.7", "Path too long"},
@@ -47,11 +49,13 @@ const error_reply_text& lookup(errc error) {
         {"data_after_bdat", 503, "5.5.1", "DATA is not allowed after BDAT"},
         {"binarymime_needs_bdat", 503, "5.5.1", "BODY=BINARYMIME requires BDAT"},
         {"bdat_syntax", 501, "5.5.4", "Syntax: BDAT chunk-size [LAST]"},
-        {"message_bare_line_ending", 554, "5.6.0", "Message rejected: bare LF or CR is not allowed"},
+        {"message_bare_line_ending", 554, "5.6.0",
+         "Message rejected: bare LF or CR is not allowed"},
         {"message_line_too_long", 554, "5.6.0", "Message rejected: line longer than 1000 octets"},
         {"message_too_large", 552, "5.3.4", "Message size exceeds the fixed maximum message size"},
         {"too_many_errors", 421, "4.7.0", "Too many errors, closing connection"},
-        {"too_many_commands", 421, "4.7.0", "Too many commands without a mail transaction, closing"},
+        {"too_many_commands", 421, "4.7.0",
+         "Too many commands without a mail transaction, closing"},
         {"bdat_out_of_sync", 421, "4.7.0", "BDAT stream out of sync, closing"},
     };
     const auto index = static_cast<std::size_t>(error) - 1;
@@ -62,7 +66,7 @@ const error_reply_text& lookup(errc error) {
 }
 
 class category : public std::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "smtp"; }
     std::string message(int value) const override {
         return std::string(lookup(static_cast<errc>(value)).text);
@@ -71,7 +75,9 @@ public:
 
 } // namespace
 
-const error_reply_text& reply_for(errc error) { return lookup(error); }
+const error_reply_text& reply_for(errc error) {
+    return lookup(error);
+}
 
 const std::error_category& smtp_category() {
     static const category instance;

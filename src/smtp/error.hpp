@@ -76,5 +76,4 @@ std::error_code make_error_code(errc error);
 
 } // namespace skrynka::smtp
 
-template <>
-struct std::is_error_code_enum<skrynka::smtp::errc> : std::true_type {};
+template <> struct std::is_error_code_enum<skrynka::smtp::errc> : std::true_type {};

@@ -43,12 +43,12 @@ struct smtp_limits {
     // for the next octets of message text for `data_block`. The other three are the
     // client-side values of §4.5.3.2.1 to .6, kept here for the outbound side and so
     // that replies are never slower than a client waits. Range 1 s to 1 h each.
-    std::chrono::seconds initial_greeting{300};  // §4.5.3.2.1, 5 minutes
-    std::chrono::seconds mail_rcpt{300};         // §4.5.3.2.2 and .3, 5 minutes
-    std::chrono::seconds data_initiation{120};   // §4.5.3.2.4, 2 minutes
-    std::chrono::seconds data_block{180};        // §4.5.3.2.5, 3 minutes
-    std::chrono::seconds data_termination{600};  // §4.5.3.2.6, 10 minutes
-    std::chrono::seconds server_idle{300};       // §4.5.3.2.7, 5 minutes
+    std::chrono::seconds initial_greeting{300}; // §4.5.3.2.1, 5 minutes
+    std::chrono::seconds mail_rcpt{300};        // §4.5.3.2.2 and .3, 5 minutes
+    std::chrono::seconds data_initiation{120};  // §4.5.3.2.4, 2 minutes
+    std::chrono::seconds data_block{180};       // §4.5.3.2.5, 3 minutes
+    std::chrono::seconds data_termination{600}; // §4.5.3.2.6, 10 minutes
+    std::chrono::seconds server_idle{300};      // §4.5.3.2.7, 5 minutes
 };
 
 // Returns one message per setting outside its range, such as

@@ -8,14 +8,14 @@
 namespace skrynka::smtp {
 
 enum class recipient_decision {
-    accept,             // 250 2.1.5
-    unknown_user,       // 550 5.1.1, the domain is ours but the mailbox does not exist
-    relay_denied,       // 554 5.7.1, the domain is not ours
-    temporary_failure,  // 451 4.3.0, try again later (for example storage unavailable)
+    accept,            // 250 2.1.5
+    unknown_user,      // 550 5.1.1, the domain is ours but the mailbox does not exist
+    relay_denied,      // 554 5.7.1, the domain is not ours
+    temporary_failure, // 451 4.3.0, try again later (for example storage unavailable)
 };
 
 class recipient_policy {
-public:
+  public:
     virtual ~recipient_policy() = default;
 
     // Decides on `recipient` for the transaction in `transaction`, whose sender is set

@@ -3,10 +3,10 @@
 // The transaction commands MAIL, RCPT, DATA and BDAT are in session_transaction.cpp.
 #include "src/smtp/session.hpp"
 
-#include <fmt/format.h>
-
 #include "src/smtp/address.hpp"
 #include "src/smtp/reply.hpp"
+
+#include <fmt/format.h>
 
 namespace skrynka::smtp {
 

@@ -4,14 +4,6 @@
 // and STARTTLS (RFC 3207). The I/O loop feeds the octets it reads and writes the replies.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "src/net/line_reader.hpp"
 #include "src/smtp/command.hpp"
 #include "src/smtp/data_reader.hpp"
@@ -21,13 +13,21 @@
 #include "src/smtp/limits.hpp"
 #include "src/smtp/recipient_policy.hpp"
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace skrynka::smtp {
 
 struct session_config {
-    std::string hostname;        // our name in the greeting, EHLO reply and Received
-    std::string session_id;      // unique per connection; queue ids are derived from it
-    std::string remote_address;  // client IP address without port
-    bool tls_available = false;  // a certificate is configured, so STARTTLS is offered
+    std::string hostname;       // our name in the greeting, EHLO reply and Received
+    std::string session_id;     // unique per connection; queue ids are derived from it
+    std::string remote_address; // client IP address without port
+    bool tls_available = false; // a certificate is configured, so STARTTLS is offered
     smtp_limits limits;
     // Time source for the Received header; system_clock::now when empty.
     std::function<std::chrono::system_clock::time_point()> clock;
@@ -35,19 +35,19 @@ struct session_config {
 
 // The TLS session after STARTTLS, as it appears in the Received header.
 struct tls_details {
-    std::string version;  // e.g. "TLSv1.3"
-    std::string cipher;   // e.g. "TLS_AES_256_GCM_SHA384"
+    std::string version; // e.g. "TLSv1.3"
+    std::string cipher;  // e.g. "TLS_AES_256_GCM_SHA384"
 };
 
 // Next action of the I/O loop after it wrote `replies`.
 enum class next_step {
-    read,       // read more input and feed it
-    start_tls,  // discard all buffered input, run the TLS handshake, then call tls_started()
-    close,      // close the connection
+    read,      // read more input and feed it
+    start_tls, // discard all buffered input, run the TLS handshake, then call tls_started()
+    close,     // close the connection
 };
 
 struct session_output {
-    std::string replies;  // complete reply lines in command order
+    std::string replies; // complete reply lines in command order
     // Log events as "event=... key=value" fragments; the I/O loop adds the session fields.
     std::vector<std::string> events;
     next_step step = next_step::read;
@@ -65,7 +65,7 @@ struct session_counters {
 // One SMTP session, one per connection. Not thread-safe. `policy` and `sink` must
 // outlive the session.
 class session {
-public:
+  public:
     session(session_config config, recipient_policy& policy, delivery_sink& sink);
 
     // Returns the 220 greeting (RFC 5321 §4.3.1). Call once, before feed().
@@ -89,7 +89,7 @@ public:
     // "too_many_errors"; empty while it is open.
     std::string_view close_reason() const { return close_reason_; }
 
-private:
+  private:
     enum class mode { command, data, bdat, awaiting_tls, closed };
     enum class greeting { none, helo, ehlo };
 

@@ -1,11 +1,11 @@
 // SMTP mail transaction: MAIL, RCPT, DATA (RFC 5321 §4.1.1.2 to §4.1.1.4) and BDAT
 // (RFC 3030). MAIL parameters: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030) and
 // SMTPUTF8 (RFC 6531 §3.4). Ends with the hand-over of the message to the delivery sink.
-#include <fmt/format.h>
-
 #include "src/smtp/reply.hpp"
 #include "src/smtp/session.hpp"
 #include "src/smtp/trace_header.hpp"
+
+#include <fmt/format.h>
 
 namespace skrynka::smtp {
 
@@ -345,7 +345,8 @@ void session::deliver(std::string& message, session_output& out) {
         out.events.push_back(fmt::format("event=message_accepted queue_id={} size={} recipients={}",
                                          transaction.queue_id, received_size,
                                          transaction.recipients.size()));
-        reply(out, 250, "2.0.0", fmt::format("Message accepted, queue id {}", transaction.queue_id));
+        reply(out, 250, "2.0.0",
+              fmt::format("Message accepted, queue id {}", transaction.queue_id));
         return;
     }
     ++counters_.messages_rejected;

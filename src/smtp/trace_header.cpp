@@ -1,18 +1,17 @@
 // Return-Path and Received trace fields of RFC 5321 §4.4; see trace_header.hpp.
 #include "src/smtp/trace_header.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <array>
 #include <ctime>
-
 #include <fmt/format.h>
 
 namespace skrynka::smtp {
 
 std::string format_rfc5322_date(std::chrono::system_clock::time_point time) {
-    static constexpr std::array<const char*, 7> days{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 7> days{"Sun", "Mon", "Tue", "Wed",
+                                                     "Thu", "Fri", "Sat"};
     static constexpr std::array<const char*, 12> months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
@@ -64,8 +63,9 @@ std::string format_trace_headers(const envelope& transaction, const trace_facts&
     // A U-label HELO name would put raw UTF-8 into a header of a message that did not
     // announce SMTPUTF8, so the client's address literal stands in for it then.
     const std::string remote_literal = format_address_literal(transaction.remote_address);
-    const bool helo_is_ascii = std::all_of(transaction.helo_name.begin(), transaction.helo_name.end(),
-                                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    const bool helo_is_ascii =
+        std::all_of(transaction.helo_name.begin(), transaction.helo_name.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     const std::string& from_domain =
         (helo_is_ascii || transaction.smtputf8) ? transaction.helo_name : remote_literal;
     result += fmt::format("Received: from {} ({})\r\n", from_domain, remote_literal);

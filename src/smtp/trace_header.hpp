@@ -3,17 +3,17 @@
 // and RFC 6531.
 #pragma once
 
+#include "src/smtp/envelope.hpp"
+
 #include <chrono>
 #include <string>
-
-#include "src/smtp/envelope.hpp"
 
 namespace skrynka::smtp {
 
 struct trace_facts {
     std::string our_hostname;
-    bool esmtp = true;         // EHLO rather than HELO
-    std::string tls_version;   // empty without TLS
+    bool esmtp = true;       // EHLO rather than HELO
+    std::string tls_version; // empty without TLS
     std::string tls_cipher;
     std::chrono::system_clock::time_point received_at;
 };

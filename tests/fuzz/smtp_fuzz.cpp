@@ -2,6 +2,8 @@
 // chunk sizes; the rest is fed as client input. Besides crashes and sanitizer reports it
 // checks that replies are well-formed, that nothing follows a close, and that splitting
 // the input differently changes neither the replies nor the delivered messages.
+#include "src/smtp/session.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,14 +11,12 @@
 #include <string_view>
 #include <vector>
 
-#include "src/smtp/session.hpp"
-
 namespace {
 
 using namespace skrynka::smtp;
 
 class fuzz_policy : public recipient_policy {
-public:
+  public:
     recipient_decision check_recipient(const envelope&, const mailbox& recipient) override {
         // Vary the decision by the local part so every reply path is reachable.
         switch (recipient.local_part.size() % 4) {
@@ -33,8 +33,9 @@ public:
 };
 
 class fuzz_sink : public delivery_sink {
-public:
-    std::vector<delivery_status> deliver(const envelope& transaction, std::string_view message) override {
+  public:
+    std::vector<delivery_status> deliver(const envelope& transaction,
+                                         std::string_view message) override {
         messages.emplace_back(message);
         const auto status = message.size() % 7 == 0 ? delivery_status::temporary_failure
                                                     : delivery_status::delivered;
@@ -102,7 +103,7 @@ run_result run(std::string_view input, std::uint16_t seed, bool tls_available) {
         input.remove_prefix(size);
         check_replies(output.replies);
         if (closed && !output.replies.empty()) {
-            std::abort();  // a reply after the session asked to close
+            std::abort(); // a reply after the session asked to close
         }
         result.replies += output.replies;
         if (output.step == next_step::close) {

@@ -3,25 +3,23 @@
 // Usage: smtp_test_server PORT CERT_FILE KEY_FILE MAIL_DIR [MESSAGE_SIZE_MAX]
 // Port 0 picks a free port. Prints "listening port=N" on stdout once it accepts.
 // SKRYNKA_SMTP_TEST_IDLE_SECONDS, when set, replaces the 5-minute idle timeout.
-#include <unistd.h>
+#include "src/net/listener.hpp"
+#include "src/net/smtp_connection.hpp"
+#include "src/net/tls_context.hpp"
+#include "src/smtp/limits.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include "src/net/listener.hpp"
-#include "src/net/smtp_connection.hpp"
-#include "src/net/tls_context.hpp"
-#include "src/smtp/limits.hpp"
+#include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -30,8 +28,9 @@ using namespace skrynka;
 // Accepts alice@example.org (domain compared without case), reports other
 // example.org users as unknown and denies relaying to every other domain.
 class test_policy : public smtp::recipient_policy {
-public:
-    smtp::recipient_decision check_recipient(const smtp::envelope&, const smtp::mailbox& recipient) override {
+  public:
+    smtp::recipient_decision check_recipient(const smtp::envelope&,
+                                             const smtp::mailbox& recipient) override {
         std::string domain = recipient.domain;
         for (char& c : domain) {
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -47,7 +46,7 @@ public:
 // Writes MAIL_DIR/<queue id>.eml (the message) and <queue id>.env (sender, then one
 // recipient per line). Each file is written to a temporary name, synced and renamed.
 class folder_sink : public smtp::delivery_sink {
-public:
+  public:
     explicit folder_sink(std::string directory) : directory_(std::move(directory)) {}
 
     std::vector<smtp::delivery_status> deliver(const smtp::envelope& transaction,
@@ -58,11 +57,12 @@ public:
         }
         const bool stored = write_file(transaction.queue_id + ".env", envelope_text) &&
                             write_file(transaction.queue_id + ".eml", message);
-        const auto status = stored ? smtp::delivery_status::delivered : smtp::delivery_status::temporary_failure;
+        const auto status =
+            stored ? smtp::delivery_status::delivered : smtp::delivery_status::temporary_failure;
         return std::vector<smtp::delivery_status>(transaction.recipients.size(), status);
     }
 
-private:
+  private:
     bool write_file(const std::string& name, std::string_view content) {
         const std::string final_path = directory_ + "/" + name;
         const std::string temporary_path = final_path + ".tmp";
@@ -71,8 +71,9 @@ private:
             spdlog::error("event=store_failed path={}", temporary_path);
             return false;
         }
-        const bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size() &&
-                             std::fflush(file) == 0 && fsync(fileno(file)) == 0;
+        const bool written =
+            std::fwrite(content.data(), 1, content.size(), file) == content.size() &&
+            std::fflush(file) == 0 && fsync(fileno(file)) == 0;
         const bool closed = std::fclose(file) == 0;
         if (!written || !closed || std::rename(temporary_path.c_str(), final_path.c_str()) != 0) {
             spdlog::error("event=store_failed path={}", final_path);
@@ -88,7 +89,8 @@ private:
 
 int main(int argc, char** argv) {
     if (argc < 5 || argc > 6) {
-        std::cerr << "usage: smtp_test_server PORT CERT_FILE KEY_FILE MAIL_DIR [MESSAGE_SIZE_MAX]\n";
+        std::cerr
+            << "usage: smtp_test_server PORT CERT_FILE KEY_FILE MAIL_DIR [MESSAGE_SIZE_MAX]\n";
         return 2;
     }
     // Logs go to stderr; stdout carries only the "listening" line the tests wait for.
@@ -119,10 +121,11 @@ int main(int argc, char** argv) {
     config.proto = "smtp";
     config.connections_per_address_max = service.limits.connections_per_address_max;
     config.busy_reply = net::smtp_busy_reply(service.hostname);
-    net::listener smtp_listener(io.get_executor(), config,
-                                [&service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-                                    return net::run_smtp_connection(std::move(socket), std::move(info), service);
-                                });
+    net::listener smtp_listener(
+        io.get_executor(), config,
+        [&service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
+            return net::run_smtp_connection(std::move(socket), std::move(info), service);
+        });
     smtp_listener.start();
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);

@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "src/net/connection_limiter.hpp"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <vector>
-
-#include "src/net/connection_limiter.hpp"
 
 using skrynka::net::connection_limiter;
 

@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "src/net/line_reader.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "src/net/line_reader.hpp"
 
 using skrynka::net::line;
 using skrynka::net::line_reader;
@@ -21,7 +20,8 @@ struct collected {
 std::vector<collected> read_all(line_reader& reader, std::string_view input) {
     std::vector<collected> lines;
     while (auto next = reader.next(input)) {
-        lines.push_back({std::string(next->text), next->too_long, next->crlf, next->bare_cr, next->size});
+        lines.push_back(
+            {std::string(next->text), next->too_long, next->crlf, next->bare_cr, next->size});
     }
     REQUIRE(input.empty());
     return lines;
@@ -115,7 +115,8 @@ TEST_CASE("line reader sees a bare CR inside a discarded line", "[net][line_read
 }
 
 TEST_CASE("line reader gives the same lines for every split", "[net][line_reader]") {
-    const std::string input = "EHLO x\r\nbare\nlf\r\n" + std::string(40, 'y') + "\r\ncr\rin\r\n.\r\n";
+    const std::string input =
+        "EHLO x\r\nbare\nlf\r\n" + std::string(40, 'y') + "\r\ncr\rin\r\n.\r\n";
     line_reader whole_reader(20);
     const auto expected = read_all(whole_reader, input);
     for (std::size_t split = 0; split <= input.size(); ++split) {

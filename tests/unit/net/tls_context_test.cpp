@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "src/net/tls_context.hpp"
 
+#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
-
-#include "src/net/tls_context.hpp"
 
 using skrynka::net::make_server_tls_context;
 

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "src/smtp/address.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using namespace skrynka::smtp;
 
@@ -29,27 +28,28 @@ TEST_CASE("path accepts common mailboxes", "[smtp][address]") {
 
 TEST_CASE("path rejects malformed mailboxes", "[smtp][address]") {
     const char* invalid[] = {
-        "alice@example.org",         // no angle brackets
-        "<alice@example.org",        // no closing bracket
-        "<alice>",                   // no domain
-        "<@example.org>",            // empty local part
-        "<.alice@example.org>",      // leading dot
-        "<alice.@example.org>",      // trailing dot
-        "<al..ice@example.org>",     // empty atom
-        "<alice@example..org>",      // empty label
-        "<alice@-example.org>",      // label starts with a hyphen
-        "<alice@example-.org>",      // label ends with a hyphen
-        "<alice@example.org.>",      // trailing dot in the domain
-        "<alice@[192.0.2.256]>",     // octet out of range
-        "<alice@[IPv6:zz::1]>",      // not an IPv6 address
-        "<alice@[tag:stuff]>",       // general literal without a registered tag
-        "<al ice@example.org>",      // space outside quotes
-        "<\"open@example.org>",      // unterminated quoted string
-        "<alice@exa\rmple.org>",     // control octet
-        "<ali\xff" "ce@example.org>", // invalid UTF-8
-        "<j\xc3@example.org>",       // truncated UTF-8
-        "<\xc0\xafx@example.org>",   // overlong UTF-8
-        "<\xed\xa0\x80@example.org>",// UTF-8 surrogate
+        "alice@example.org",     // no angle brackets
+        "<alice@example.org",    // no closing bracket
+        "<alice>",               // no domain
+        "<@example.org>",        // empty local part
+        "<.alice@example.org>",  // leading dot
+        "<alice.@example.org>",  // trailing dot
+        "<al..ice@example.org>", // empty atom
+        "<alice@example..org>",  // empty label
+        "<alice@-example.org>",  // label starts with a hyphen
+        "<alice@example-.org>",  // label ends with a hyphen
+        "<alice@example.org.>",  // trailing dot in the domain
+        "<alice@[192.0.2.256]>", // octet out of range
+        "<alice@[IPv6:zz::1]>",  // not an IPv6 address
+        "<alice@[tag:stuff]>",   // general literal without a registered tag
+        "<al ice@example.org>",  // space outside quotes
+        "<\"open@example.org>",  // unterminated quoted string
+        "<alice@exa\rmple.org>", // control octet
+        "<ali\xff"
+        "ce@example.org>",            // invalid UTF-8
+        "<j\xc3@example.org>",        // truncated UTF-8
+        "<\xc0\xafx@example.org>",    // overlong UTF-8
+        "<\xed\xa0\x80@example.org>", // UTF-8 surrogate
     };
     for (const char* text : invalid) {
         INFO(text);
@@ -65,7 +65,8 @@ TEST_CASE("path null reverse-path only where allowed", "[smtp][address]") {
 }
 
 TEST_CASE("path drops a source route", "[smtp][address]") {
-    const path_result result = parse_path("<@relay.example,@two.example:alice@example.org>", false, false);
+    const path_result result =
+        parse_path("<@relay.example,@two.example:alice@example.org>", false, false);
     REQUIRE(result.error == path_error::none);
     CHECK(result.value.address->text() == "alice@example.org");
 }
@@ -81,7 +82,9 @@ TEST_CASE("path marks UTF-8 addresses", "[smtp][address]") {
     const path_result local = parse_path("<j\xc3\xb6rg@example.net>", false, false);
     REQUIRE(local.error == path_error::none);
     CHECK(local.value.utf8);
-    const path_result domain = parse_path("<user@b\xc3\xbc" "cher.example>", false, false);
+    const path_result domain = parse_path("<user@b\xc3\xbc"
+                                          "cher.example>",
+                                          false, false);
     REQUIRE(domain.error == path_error::none);
     CHECK(domain.value.utf8);
 }
@@ -95,9 +98,10 @@ TEST_CASE("path enforces the length limits", "[smtp][address]") {
     for (int i = 0; i < 5; ++i) {
         domain += std::string(60, 'd') + ".";
     }
-    domain += "org";  // 308 octets
+    domain += "org"; // 308 octets
     CHECK(parse_path("<a@" + domain + ">", false, false).error == path_error::too_long);
-    CHECK(parse_path("<a@" + std::string(64, 'x') + ".org>", false, false).error == path_error::syntax);
+    CHECK(parse_path("<a@" + std::string(64, 'x') + ".org>", false, false).error ==
+          path_error::syntax);
 }
 
 TEST_CASE("path returns the text after the bracket", "[smtp][address]") {

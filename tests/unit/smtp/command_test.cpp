@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "src/smtp/command.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace skrynka::smtp;
 
@@ -14,7 +14,8 @@ TEST_CASE("command verb matches without case", "[smtp][command]") {
 }
 
 TEST_CASE("MAIL arguments with parameters", "[smtp][command]") {
-    const path_arguments result = parse_mail_arguments("FROM:<bob@example.net> SIZE=100 body=8bitmime SMTPUTF8");
+    const path_arguments result =
+        parse_mail_arguments("FROM:<bob@example.net> SIZE=100 body=8bitmime SMTPUTF8");
     REQUIRE(result.error == argument_error::none);
     CHECK(result.address.address->text() == "bob@example.net");
     REQUIRE(result.parameters.size() == 3);
@@ -37,7 +38,8 @@ TEST_CASE("MAIL arguments reject bad syntax", "[smtp][command]") {
     CHECK(parse_mail_arguments("FROM:a@b.c").error == argument_error::path_syntax);
     CHECK(parse_mail_arguments("FROM:<a@b.c>SIZE=1").error == argument_error::parameter_syntax);
     CHECK(parse_mail_arguments("FROM:<a@b.c> SIZE=").error == argument_error::parameter_syntax);
-    CHECK(parse_mail_arguments("FROM:<a@b.c> SIZE=1 SIZE=2").error == argument_error::parameter_syntax);
+    CHECK(parse_mail_arguments("FROM:<a@b.c> SIZE=1 SIZE=2").error ==
+          argument_error::parameter_syntax);
     CHECK(parse_mail_arguments("FROM:<a@b.c> -X=1").error == argument_error::parameter_syntax);
 }
 

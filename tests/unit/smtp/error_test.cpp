@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
+#include "src/smtp/error.hpp"
 
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 #include <system_error>
-
-#include "src/smtp/error.hpp"
 
 using namespace skrynka::smtp;
 

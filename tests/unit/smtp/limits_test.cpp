@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "src/smtp/limits.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace skrynka::smtp;
 

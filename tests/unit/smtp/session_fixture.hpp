@@ -1,20 +1,20 @@
 // Test doubles and a driver for golden transcripts of the SMTP session engine.
 #pragma once
 
+#include "src/smtp/session.hpp"
+
 #include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "src/smtp/session.hpp"
-
 namespace skrynka::smtp::testing {
 
 // Accepts alice@example.org, bob@example.org and any user<N>@example.org, reports other
-// example.org users as unknown, denies relaying to any other domain, and returns a temporary failure for
-// busy@example.org.
+// example.org users as unknown, denies relaying to any other domain, and returns a temporary
+// failure for busy@example.org.
 class fake_policy : public recipient_policy {
-public:
+  public:
     recipient_decision check_recipient(const envelope&, const mailbox& recipient) override {
         const std::string address = recipient.text();
         if (address == "alice@example.org" || address == "bob@example.org" ||
@@ -39,14 +39,15 @@ struct delivered_message {
 
 // Records every message; fails delivery for bob@example.org when `fail_bob` is set.
 class recording_sink : public delivery_sink {
-public:
+  public:
     std::vector<delivery_status> deliver(const envelope& transaction,
                                          std::string_view message) override {
         messages.push_back({transaction, std::string(message)});
         std::vector<delivery_status> results;
         for (const mailbox& recipient : transaction.recipients) {
             const bool fail = fail_bob && recipient.text() == "bob@example.org";
-            results.push_back(fail ? delivery_status::temporary_failure : delivery_status::delivered);
+            results.push_back(fail ? delivery_status::temporary_failure
+                                   : delivery_status::delivered);
         }
         return results;
     }
@@ -62,13 +63,16 @@ inline session_config make_config(bool tls_available = true) {
     config.remote_address = "192.0.2.7";
     config.tls_available = tls_available;
     // Fri, 04 Dec 2026 21:13:46 +0000
-    config.clock = [] { return std::chrono::system_clock::time_point(std::chrono::seconds(1796418826)); };
+    config.clock = [] {
+        return std::chrono::system_clock::time_point(std::chrono::seconds(1796418826));
+    };
     return config;
 }
 
 // A session with its doubles, fed like an I/O loop would feed it.
 struct driver {
-    explicit driver(session_config config = make_config()) : engine(std::move(config), policy, sink) {
+    explicit driver(session_config config = make_config())
+        : engine(std::move(config), policy, sink) {
         greeting = engine.greet().replies;
     }
 

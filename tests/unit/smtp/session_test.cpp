@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "tests/unit/smtp/session_fixture.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "tests/unit/smtp/session_fixture.hpp"
 
 using namespace skrynka::smtp;
 using namespace skrynka::smtp::testing;
@@ -40,19 +39,19 @@ TEST_CASE("session EHLO omits STARTTLS without certificate", "[smtp][session]") 
 TEST_CASE("session HELO reply and plain SMTP trace", "[smtp][session]") {
     driver d;
     CHECK(d.send("HELO client.example.net\r\n") == "250 mail.example.org\r\n");
-    CHECK(d.send("MAIL FROM:<bob@example.net> SIZE=10\r\n") == "555 5.5.4 MAIL parameters require EHLO\r\n");
+    CHECK(d.send("MAIL FROM:<bob@example.net> SIZE=10\r\n") ==
+          "555 5.5.4 MAIL parameters require EHLO\r\n");
     CHECK(d.send("MAIL FROM:<bob@example.net>\r\n") == "250 2.1.0 Sender OK\r\n");
     CHECK(d.send("RCPT TO:<alice@example.org>\r\nDATA\r\nhi\r\n.\r\n") ==
           "250 2.1.5 Recipient OK\r\n354 End data with <CR><LF>.<CR><LF>\r\n"
           "250 2.0.0 Message accepted, queue id S1-1\r\n");
     REQUIRE(d.sink.messages.size() == 1);
-    CHECK(d.sink.messages[0].message ==
-          "Return-Path: <bob@example.net>\r\n"
-          "Received: from client.example.net ([192.0.2.7])\r\n"
-          "\tby mail.example.org with SMTP id S1-1\r\n"
-          "\tfor <alice@example.org>;\r\n"
-          "\tFri, 04 Dec 2026 21:13:46 +0000\r\n"
-          "hi\r\n");
+    CHECK(d.sink.messages[0].message == "Return-Path: <bob@example.net>\r\n"
+                                        "Received: from client.example.net ([192.0.2.7])\r\n"
+                                        "\tby mail.example.org with SMTP id S1-1\r\n"
+                                        "\tfor <alice@example.org>;\r\n"
+                                        "\tFri, 04 Dec 2026 21:13:46 +0000\r\n"
+                                        "hi\r\n");
 }
 
 TEST_CASE("session rejects an invalid EHLO argument", "[smtp][session]") {
@@ -71,7 +70,8 @@ TEST_CASE("session enforces command order", "[smtp][session]") {
     CHECK(d.send("MAIL FROM:<>\r\n") == "250 2.1.0 Sender OK\r\n");
     CHECK(d.send("MAIL FROM:<>\r\n") == "503 5.5.1 Nested MAIL command\r\n");
     CHECK(d.send("DATA\r\n") == "554 5.5.1 No valid recipients\r\n");
-    CHECK(d.send("STARTTLS\r\n") == "503 5.5.1 STARTTLS is not allowed inside a mail transaction\r\n");
+    CHECK(d.send("STARTTLS\r\n") ==
+          "503 5.5.1 STARTTLS is not allowed inside a mail transaction\r\n");
 }
 
 TEST_CASE("session recipient decisions map to replies", "[smtp][session]") {
@@ -79,10 +79,13 @@ TEST_CASE("session recipient decisions map to replies", "[smtp][session]") {
     start_transaction(d);
     CHECK(d.send("RCPT TO:<nobody@example.org>\r\n") == "550 5.1.1 Mailbox does not exist\r\n");
     CHECK(d.send("RCPT TO:<someone@example.net>\r\n") == "554 5.7.1 Relay access denied\r\n");
-    CHECK(d.send("RCPT TO:<busy@example.org>\r\n") == "451 4.3.0 Temporary failure, try again later\r\n");
+    CHECK(d.send("RCPT TO:<busy@example.org>\r\n") ==
+          "451 4.3.0 Temporary failure, try again later\r\n");
     CHECK(d.send("RCPT TO:<Postmaster>\r\n") == "250 2.1.5 Recipient OK\r\n");
-    CHECK(d.send("RCPT TO:<alice@example.org> NOTIFY=NEVER\r\n") == "555 5.5.4 Unsupported RCPT parameter\r\n");
-    CHECK(d.send("RCPT TO:alice@example.org\r\n") == "501 5.1.3 Invalid recipient address syntax\r\n");
+    CHECK(d.send("RCPT TO:<alice@example.org> NOTIFY=NEVER\r\n") ==
+          "555 5.5.4 Unsupported RCPT parameter\r\n");
+    CHECK(d.send("RCPT TO:alice@example.org\r\n") ==
+          "501 5.1.3 Invalid recipient address syntax\r\n");
     CHECK(d.engine.counters().recipients_rejected == 3);
 }
 
@@ -98,12 +101,15 @@ TEST_CASE("session keeps one copy of a repeated recipient", "[smtp][session]") {
 TEST_CASE("session informational commands", "[smtp][session]") {
     driver d;
     CHECK(d.send("NOOP anything\r\n") == "250 2.0.0 OK\r\n");
-    CHECK(d.send("VRFY alice\r\n") == "252 2.0.0 Cannot verify the address, but will accept a message for it\r\n");
-    CHECK(d.send("EXPN staff\r\n") == "252 2.0.0 Cannot verify the address, but will accept a message for it\r\n");
+    CHECK(d.send("VRFY alice\r\n") ==
+          "252 2.0.0 Cannot verify the address, but will accept a message for it\r\n");
+    CHECK(d.send("EXPN staff\r\n") ==
+          "252 2.0.0 Cannot verify the address, but will accept a message for it\r\n");
     CHECK(d.send("VRFY\r\n") == "501 5.5.4 Argument required\r\n");
     CHECK(reply_codes(d.send("HELP\r\n")) == std::vector<int>{214});
     CHECK(d.send("RSET x\r\n") == "501 5.5.4 This command takes no arguments\r\n");
-    CHECK(d.send("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n") == "502 5.5.1 Authentication is not available on this port\r\n");
+    CHECK(d.send("AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n") ==
+          "502 5.5.1 Authentication is not available on this port\r\n");
     CHECK(d.send("AUTH\r\n") == "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
     CHECK(d.send("XYZZY\r\n") == "500 5.5.2 Command not recognized\r\n");
 }
@@ -172,8 +178,10 @@ TEST_CASE("session rejects a declared size over the limit at MAIL", "[smtp][sess
     CHECK(d.send("MAIL FROM:<bob@example.net> SIZE=52428800\r\n") == "250 2.1.0 Sender OK\r\n");
     CHECK(d.send("RSET\r\nMAIL FROM:<bob@example.net> SIZE=x\r\n") ==
           "250 2.0.0 OK\r\n501 5.5.4 Invalid SIZE parameter\r\n");
-    CHECK(d.send("MAIL FROM:<bob@example.net> FOO=1\r\n") == "555 5.5.4 Unsupported MAIL parameter\r\n");
-    CHECK(d.send("MAIL FROM:<bob@example.net> BODY=9BIT\r\n") == "501 5.5.4 Invalid BODY parameter\r\n");
+    CHECK(d.send("MAIL FROM:<bob@example.net> FOO=1\r\n") ==
+          "555 5.5.4 Unsupported MAIL parameter\r\n");
+    CHECK(d.send("MAIL FROM:<bob@example.net> BODY=9BIT\r\n") ==
+          "501 5.5.4 Invalid BODY parameter\r\n");
 }
 
 TEST_CASE("session rejects an undeclared oversize message at its end", "[smtp][session]") {
@@ -197,7 +205,8 @@ TEST_CASE("session rejects a message with an overlong line", "[smtp][session]") 
     d.send("DATA\r\n");
     const std::string ok_line(998, 'a');
     CHECK(d.send(ok_line + "\r\n").empty());
-    CHECK(d.send(ok_line + "b\r\n.\r\n") == "554 5.6.0 Message rejected: line longer than 1000 octets\r\n");
+    CHECK(d.send(ok_line + "b\r\n.\r\n") ==
+          "554 5.6.0 Message rejected: line longer than 1000 octets\r\n");
     CHECK(d.sink.messages.empty());
 }
 
@@ -205,7 +214,8 @@ TEST_CASE("session accepts a 998 octet line", "[smtp][session]") {
     driver d;
     start_transaction(d);
     d.send("DATA\r\n");
-    CHECK(d.send(std::string(998, 'a') + "\r\n.\r\n") == "250 2.0.0 Message accepted, queue id S1-1\r\n");
+    CHECK(d.send(std::string(998, 'a') + "\r\n.\r\n") ==
+          "250 2.0.0 Message accepted, queue id S1-1\r\n");
 }
 
 TEST_CASE("session uses the data timeout inside DATA", "[smtp][session]") {
@@ -221,14 +231,16 @@ TEST_CASE("session answers 451 when a recipient could not be stored", "[smtp][se
     d.sink.fail_bob = true;
     start_transaction(d);
     CHECK(d.send("RCPT TO:<bob@example.org>\r\n") == "250 2.1.5 Recipient OK\r\n");
-    CHECK(d.send("DATA\r\nx\r\n.\r\n") ==
-          "354 End data with <CR><LF>.<CR><LF>\r\n451 4.3.0 Message not stored, try again later\r\n");
+    CHECK(
+        d.send("DATA\r\nx\r\n.\r\n") ==
+        "354 End data with <CR><LF>.<CR><LF>\r\n451 4.3.0 Message not stored, try again later\r\n");
     CHECK(d.engine.counters().errors == 0);
 }
 
 TEST_CASE("session null sender gets an empty Return-Path", "[smtp][session]") {
     driver d;
-    d.send("EHLO client.example.net\r\nMAIL FROM:<>\r\nRCPT TO:<alice@example.org>\r\nDATA\r\nx\r\n.\r\n");
+    d.send("EHLO client.example.net\r\nMAIL FROM:<>\r\nRCPT "
+           "TO:<alice@example.org>\r\nDATA\r\nx\r\n.\r\n");
     REQUIRE(d.sink.messages.size() == 1);
     CHECK(d.sink.messages[0].message.rfind("Return-Path: <>\r\n", 0) == 0);
     CHECK_FALSE(d.sink.messages[0].transaction.sender.has_value());
@@ -291,8 +303,8 @@ TEST_CASE("BDAT with a huge size is read and dropped", "[smtp][session][bdat]") 
 TEST_CASE("BDAT with an invalid size closes the session", "[smtp][session][bdat]") {
     driver d;
     start_transaction(d);
-    CHECK(d.send("BDAT ten\r\nQUIT\r\n") ==
-          "501 5.5.4 Syntax: BDAT chunk-size [LAST]\r\n421 4.7.0 BDAT stream out of sync, closing\r\n");
+    CHECK(d.send("BDAT ten\r\nQUIT\r\n") == "501 5.5.4 Syntax: BDAT chunk-size [LAST]\r\n421 4.7.0 "
+                                            "BDAT stream out of sync, closing\r\n");
     CHECK(d.last.step == next_step::close);
     CHECK(d.engine.close_reason() == "bdat_out_of_sync");
 }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "src/smtp/trace_header.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace skrynka::smtp;
 
@@ -60,12 +60,14 @@ TEST_CASE("trace header protocol after HELO", "[smtp][trace]") {
 
 TEST_CASE("trace header hides a UTF-8 HELO name", "[smtp][trace]") {
     envelope transaction = make_envelope();
-    transaction.helo_name = "b\xc3\xbc" "cher.example";
-    CHECK(format_trace_headers(transaction, make_facts()).find("Received: from [192.0.2.7] ([192.0.2.7])\r\n") !=
-          std::string::npos);
+    transaction.helo_name = "b\xc3\xbc"
+                            "cher.example";
+    CHECK(format_trace_headers(transaction, make_facts())
+              .find("Received: from [192.0.2.7] ([192.0.2.7])\r\n") != std::string::npos);
     transaction.smtputf8 = true;
-    CHECK(format_trace_headers(transaction, make_facts()).find("Received: from b\xc3\xbc" "cher.example ([192.0.2.7])\r\n") !=
-          std::string::npos);
+    CHECK(format_trace_headers(transaction, make_facts())
+              .find("Received: from b\xc3\xbc"
+                    "cher.example ([192.0.2.7])\r\n") != std::string::npos);
 }
 
 TEST_CASE("address literal formatting", "[smtp][trace]") {
