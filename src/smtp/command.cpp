@@ -154,6 +154,11 @@ command_line split_command(std::string_view line) {
         {"AUTH", verb::auth},
     }};
 
+    // Trailing spaces carry no meaning in any command, and some clients send them.
+    while (!line.empty() && line.back() == ' ') {
+        line.remove_suffix(1);
+    }
+
     command_line result;
     const std::size_t space = line.find(' ');
     const std::string_view word = line.substr(0, space);

@@ -37,7 +37,8 @@ struct command_line {
     std::string_view argument;
 };
 
-// Splits a line at the first space; the verb is matched without regard to case.
+// Splits a line at the first space after dropping trailing spaces. The verb is matched
+// without regard to case.
 command_line split_command(std::string_view line);
 
 // esmtp-param = esmtp-keyword ["=" esmtp-value]; `keyword` is upper-cased.

@@ -11,6 +11,8 @@ TEST_CASE("command verb matches without case", "[smtp][command]") {
     CHECK(split_command("MAIL FROM:<>").argument == "FROM:<>");
     CHECK(split_command("MAILX FROM:<>").name == verb::unknown);
     CHECK(split_command("").name == verb::unknown);
+    CHECK(split_command("EHLO client.example.net  ").argument == "client.example.net");
+    CHECK(split_command("QUIT ").name == verb::quit);
 }
 
 TEST_CASE("MAIL arguments with parameters", "[smtp][command]") {
