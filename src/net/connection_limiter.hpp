@@ -11,6 +11,7 @@
 namespace skrynka::net {
 
 // Thread-safe. Slots may outlive the limiter.
+// TODO: IPv6 clients are counted per /128, so one holder of a /64 can open many slots.
 class connection_limiter {
     struct state {
         std::mutex mutex;

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -160,10 +161,13 @@ void listener::start() {
 }
 
 void listener::stop() {
-    for (auto& acceptor : impl_->acceptors_) {
-        boost::system::error_code ignored;
-        acceptor->close(ignored);
-    }
+    // The acceptors belong to the executor's threads, so closing them is posted there.
+    asio::post(impl_->executor_, [state = impl_] {
+        for (auto& acceptor : state->acceptors_) {
+            boost::system::error_code ignored;
+            acceptor->close(ignored);
+        }
+    });
 }
 
 std::vector<tcp::endpoint> listener::local_endpoints() const {

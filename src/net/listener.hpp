@@ -44,7 +44,7 @@ class listener {
     // boost::system::system_error when an address cannot be bound.
     void start();
 
-    // Stops accepting; connections already running continue to their end.
+    // Stops accepting, from any thread. Connections already running continue to their end.
     void stop();
 
     // The bound endpoints, with the real port where the config asked for port 0.
