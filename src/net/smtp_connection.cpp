@@ -135,7 +135,7 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
         ++watch->generation;
         read_deadline.cancel();
         if (watch->timed_out && error == asio::error::operation_aborted) {
-            // RFC 5321 §4.5.3.2.7: the server may close an idle session, and 421 tells why.
+            // RFC 5321 §4.5.3.2.7 lets the server close an idle session; the 421 gives the reason.
             std::string ignored;
             co_await write_replies(stream,
                                    std::string("421 4.4.2 Idle timeout, closing connection\r\n"),

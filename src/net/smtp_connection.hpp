@@ -14,8 +14,8 @@
 
 namespace skrynka::net {
 
-// What every SMTP connection of one listener shares. Everything referenced must outlive
-// the connections.
+// Settings and services shared by every SMTP connection of one listener. Everything
+// referenced must outlive the connections.
 struct smtp_service {
     std::string hostname;
     smtp::smtp_limits limits;

@@ -36,6 +36,8 @@ std::size_t utf8_sequence_size(std::string_view text) {
     if (text.empty()) {
         return 0;
     }
+
+    // Lead octet: sequence length and the payload bits it carries.
     const auto c0 = static_cast<unsigned char>(text[0]);
     std::size_t size = 0;
     std::uint32_t code = 0;
@@ -54,6 +56,8 @@ std::size_t utf8_sequence_size(std::string_view text) {
     if (text.size() < size) {
         return 0;
     }
+
+    // Continuation octets: 10xxxxxx each.
     for (std::size_t i = 1; i < size; ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
         if ((c & 0xC0) != 0x80) {
@@ -61,6 +65,7 @@ std::size_t utf8_sequence_size(std::string_view text) {
         }
         code = (code << 6) | (c & 0x3F);
     }
+
     // Reject overlong forms, surrogates and values past U+10FFFF.
     const bool overlong = (size == 3 && code < 0x800) || (size == 4 && code < 0x10000);
     const bool surrogate = code >= 0xD800 && code <= 0xDFFF;

@@ -61,7 +61,7 @@ std::string format_trace_headers(const envelope& transaction, const trace_facts&
     // The HELO name and the addresses passed the syntax checks of address.cpp, so they
     // hold no CR, LF or other octets that could end the field early.
     // A U-label HELO name would put raw UTF-8 into a header of a message that did not
-    // announce SMTPUTF8, so the client's address literal stands in for it then.
+    // announce SMTPUTF8, so the client's address literal replaces it then.
     const std::string remote_literal = format_address_literal(transaction.remote_address);
     const bool helo_is_ascii =
         std::all_of(transaction.helo_name.begin(), transaction.helo_name.end(),
