@@ -130,6 +130,15 @@ TEST_CASE("session answers an overlong command once", "[smtp][session]") {
     CHECK(d.send(line + "NOOP\r\n") == "500 5.5.2 Line too long\r\n250 2.0.0 OK\r\n");
 }
 
+TEST_CASE("session drops a megabyte line unbuffered", "[smtp][session]") {
+    driver d;
+    const std::string chunk(64 * 1024, 'x');
+    for (int i = 0; i < 16; ++i) {
+        CHECK(d.send(chunk).empty());
+    }
+    CHECK(d.send("\r\nNOOP\r\n") == "500 5.5.2 Line too long\r\n250 2.0.0 OK\r\n");
+}
+
 TEST_CASE("session closes after too many errors", "[smtp][session]") {
     driver d;
     std::string input;
