@@ -169,6 +169,8 @@ void session::handle_command(const net::line& line, session_output& out) {
 
 void session::handle_hello(const command_line& command, session_output& out) {
     const bool ehlo = command.name == verb::ehlo;
+    // NOTE: strict RFC 5321 syntax, so a client that sends "EHLO my_host" cannot deliver.
+    // The name goes into the Received header, which is why it is checked at all.
     if (!is_valid_helo_argument(command.argument)) {
         error_reply(out, errc::helo_syntax);
         return;
