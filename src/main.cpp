@@ -1,6 +1,6 @@
-#include <cstdio>
+// skrynka: one binary for the server and its administration commands.
+#include "src/cli/run.hpp"
 
-int main() {
-    std::puts("skrynka " SKRYNKA_VERSION);
-    return 0;
+int main(int argc, char** argv) {
+    return skrynka::app::cli::run(argc, argv);
 }

@@ -1,0 +1,87 @@
+#include "policies/limits.hpp"
+
+#include "crypto/key_slot.hpp"
+
+#include <array>
+#include <fmt/format.h>
+
+namespace skrynka::policies {
+
+namespace {
+
+// The Argon2id maxima are the largest parameters crypto::seal_key_slot accepts. The
+// minimum memory (8 MiB) is far below a safe value. It exists so that tests can create
+// key slots quickly, and production instances keep the default.
+constexpr std::int64_t max_argon2_ops = static_cast<std::int64_t>(crypto::argon2_max_ops_limit);
+constexpr std::int64_t max_argon2_memory_kib =
+    static_cast<std::int64_t>(crypto::argon2_max_mem_limit_bytes / 1024);
+
+constexpr std::array registry{
+    limit{"argon2_ops", "passes", "Argon2id passes (time cost) for new key slots", 3, 1,
+          max_argon2_ops, &limit_values::argon2_ops},
+    limit{"argon2_memory_kib", "KiB", "Argon2id memory for new key slots", 65536, 8192,
+          max_argon2_memory_kib, &limit_values::argon2_memory_kib},
+    limit{"password_min_length", "characters", "Shortest password accepted for a new key slot", 12,
+          8, 128, &limit_values::password_min_length},
+    limit{"password_max_length", "bytes", "Longest password accepted or read", 1024, 64, 4096,
+          &limit_values::password_max_length},
+    limit{"key_cache_seconds", "seconds",
+          "How long an unlocked user key stays cached after the user's last session, 0 to disable",
+          600, 0, 86400, &limit_values::key_cache_seconds},
+    limit{"audit_checkpoint_interval", "records", "Audit records between two signed checkpoints",
+          1000, 1, 1000000, &limit_values::audit_checkpoint_interval},
+};
+
+constexpr bool defaults_match_registry() {
+    const limit_values defaults;
+    for (const limit& definition : registry) {
+        if (defaults.*definition.field != definition.default_value) {
+            return false;
+        }
+        if (definition.default_value < definition.minimum ||
+            definition.default_value > definition.maximum) {
+            return false;
+        }
+    }
+    return true;
+}
+static_assert(defaults_match_registry(),
+              "limit_values defaults must equal the registry defaults and lie in range");
+
+} // namespace
+
+std::span<const limit> all_limits() noexcept {
+    return registry;
+}
+
+const limit* find_limit(std::string_view name) noexcept {
+    for (const limit& definition : registry) {
+        if (definition.name == name) {
+            return &definition;
+        }
+    }
+    return nullptr;
+}
+
+std::optional<std::string> check_limit(const limit& definition, std::int64_t value) {
+    if (value < definition.minimum) {
+        return fmt::format("{} is below the minimum {}", value, definition.minimum);
+    }
+    if (value > definition.maximum) {
+        return fmt::format("{} is above the maximum {}", value, definition.maximum);
+    }
+    return std::nullopt;
+}
+
+std::optional<limit_conflict> check_limit_relations(const limit_values& values) {
+    // A password is counted in characters for the minimum and in bytes for the maximum.
+    // One character takes at least one byte, so min <= max keeps some password valid.
+    if (values.password_min_length > values.password_max_length) {
+        return limit_conflict{"password_min_length",
+                              fmt::format("{} is above limits.password_max_length ({})",
+                                          values.password_min_length, values.password_max_length)};
+    }
+    return std::nullopt;
+}
+
+} // namespace skrynka::policies

@@ -1,0 +1,63 @@
+// Named limits: every number an operator may tune, with its unit, default and allowed
+// range. The config loader checks each [limits] key against this registry at start-up
+// and rejects an out-of-range value before the server starts.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace skrynka::policies {
+
+// The current value of every limit. A default-constructed value contains the registry
+// defaults.
+struct limit_values {
+    // Argon2id passes for new key slots. The default is libsodium 1.0.18's
+    // crypto_pwhash_argon2id_OPSLIMIT_MODERATE (3), as crypto::default_argon2_params().
+    std::int64_t argon2_ops = 3;
+    // Argon2id memory for new key slots, in KiB. The default, 64 MiB, is libsodium
+    // 1.0.18's crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE, as
+    // crypto::default_argon2_params(), so that a few concurrent logins fit on a small
+    // server.
+    std::int64_t argon2_memory_kib = 65536;
+    std::int64_t password_min_length = 12;
+    std::int64_t password_max_length = 1024;
+    // How long an unlocked user key stays cached after the user's last session ends.
+    // 0 disables the cache.
+    std::int64_t key_cache_seconds = 600;
+    std::int64_t audit_checkpoint_interval = 1000;
+};
+
+// One tunable limit: its config key under [limits], the unit its value is counted in,
+// and the inclusive range the config loader accepts.
+struct limit {
+    std::string_view name;
+    std::string_view unit;
+    std::string_view description;
+    std::int64_t default_value;
+    std::int64_t minimum;
+    std::int64_t maximum;
+    std::int64_t limit_values::*field;
+};
+
+// Returns every limit, in the order the example config lists them.
+std::span<const limit> all_limits() noexcept;
+
+// Returns the limit whose config key is name, or nullptr when there is none.
+const limit* find_limit(std::string_view name) noexcept;
+
+// Checks value against the range of definition. Returns nothing when the value is
+// allowed, else the reason in the form "3 is below the minimum 8".
+std::optional<std::string> check_limit(const limit& definition, std::int64_t value);
+
+// Checks the rules that involve more than one limit. Returns nothing when values are
+// consistent, else the name of the limit to blame and the reason.
+struct limit_conflict {
+    std::string_view name;
+    std::string reason;
+};
+std::optional<limit_conflict> check_limit_relations(const limit_values& values);
+
+} // namespace skrynka::policies

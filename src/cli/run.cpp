@@ -1,0 +1,59 @@
+#include "src/cli/run.hpp"
+
+#include "crypto/secret.hpp"
+#include "src/cli/cli_error.hpp"
+#include "src/cli/global_options.hpp"
+#include "src/cli/init_command.hpp"
+#include "src/cli/serve_command.hpp"
+#include "src/cli/user_command.hpp"
+#include "src/config/config_error.hpp"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
+
+namespace skrynka::app::cli {
+
+namespace {
+
+int report_failure(std::string_view message, int exit_status) {
+    std::cerr << "skrynka: " << message << '\n';
+    return exit_status;
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app("skrynka: a personal mail server that stores every message encrypted", "skrynka");
+    app.set_version_flag("--version", "skrynka " SKRYNKA_VERSION);
+    app.require_subcommand(1);
+    // Global options may follow the subcommand: `skrynka user list -c FILE`.
+    app.fallthrough();
+
+    global_options globals;
+    add_global_options(app, globals);
+
+    std::function<int()> action;
+    add_init_command(app, globals, action);
+    add_serve_command(app, globals, action);
+    add_user_command(app, globals, action);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        return app.exit(error);
+    }
+
+    try {
+        crypto::initialize();
+        return action();
+    } catch (const config::config_error& error) {
+        return report_failure(error.what(), 1);
+    } catch (const cli_error& error) {
+        return report_failure(error.what(), error.exit_status());
+    } catch (const std::exception& error) {
+        return report_failure(error.what(), 1);
+    }
+}
+
+} // namespace skrynka::app::cli

@@ -1,0 +1,207 @@
+#include "src/config/config_keys.hpp"
+
+#include "policies/address.hpp"
+
+#include <algorithm>
+#include <array>
+#include <fmt/format.h>
+
+namespace skrynka::app::config {
+
+namespace {
+
+using store_result = std::optional<std::string>;
+
+std::filesystem::path resolve_path(const std::string& text, const std::filesystem::path& base_dir) {
+    std::filesystem::path path(text);
+    if (path.is_relative()) {
+        path = base_dir / path;
+    }
+    // "." and "dir/" would otherwise keep a trailing separator ("/srv/mail/").
+    path = path.lexically_normal();
+    if (!path.has_filename() && path.has_relative_path()) {
+        path = path.parent_path();
+    }
+    return path;
+}
+
+config_key hostname_key() {
+    return {
+        "server", "hostname", value_kind::string, true,
+        [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            std::error_code error;
+            auto hostname = policies::parse_domain(std::get<std::string>(value), error);
+            if (!hostname) {
+                return fmt::format("'{}' is not a valid host name: {}",
+                                   std::get<std::string>(value), error.message());
+            }
+            target.server.hostname = std::move(*hostname);
+            return std::nullopt;
+        }};
+}
+
+config_key domains_key() {
+    return {
+        "server", "domains", value_kind::string_array, true,
+        [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            const auto& texts = std::get<std::vector<std::string>>(value);
+            if (texts.empty()) {
+                return std::string("the list is empty: name at least one domain");
+            }
+            std::vector<std::string> domains;
+            for (const std::string& text : texts) {
+                std::error_code error;
+                auto domain = policies::parse_domain(text, error);
+                if (!domain) {
+                    return fmt::format("'{}' is not a valid domain: {}", text, error.message());
+                }
+                if (std::find(domains.begin(), domains.end(), *domain) != domains.end()) {
+                    return fmt::format("'{}' is listed twice", text);
+                }
+                domains.push_back(std::move(*domain));
+            }
+            target.server.domains = std::move(domains);
+            return std::nullopt;
+        }};
+}
+
+config_key state_dir_key() {
+    return {"server", "state_dir", value_kind::string, false,
+            [](settings& target, const raw_value& value,
+               const std::filesystem::path& base_dir) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                if (text.empty()) {
+                    return std::string("the path is empty");
+                }
+                target.server.state_dir = resolve_path(text, base_dir);
+                return std::nullopt;
+            }};
+}
+
+config_key tls_file_key(std::string name, std::filesystem::path tls_settings::*member) {
+    return {"tls", std::move(name), value_kind::string, false,
+            [member](settings& target, const raw_value& value,
+                     const std::filesystem::path& base_dir) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                if (text.empty()) {
+                    return std::string("the path is empty");
+                }
+                target.tls.*member = resolve_path(text, base_dir);
+                return std::nullopt;
+            }};
+}
+
+config_key listen_key(std::string section, std::string name,
+                      std::vector<listen_address> listen_settings::*member) {
+    return {std::move(section), std::move(name), value_kind::string_array, false,
+            [member](settings& target, const raw_value& value,
+                     const std::filesystem::path&) -> store_result {
+                std::vector<listen_address> addresses;
+                for (const std::string& text : std::get<std::vector<std::string>>(value)) {
+                    std::string reason;
+                    auto address = parse_listen_address(text, reason);
+                    if (!address) {
+                        return reason;
+                    }
+                    if (std::find(addresses.begin(), addresses.end(), *address) !=
+                        addresses.end()) {
+                        return fmt::format("'{}' is listed twice", text);
+                    }
+                    addresses.push_back(std::move(*address));
+                }
+                target.listen.*member = std::move(addresses);
+                return std::nullopt;
+            }};
+}
+
+config_key limit_key(const policies::limit& definition) {
+    return {"limits", std::string(definition.name), value_kind::integer, false,
+            [&definition](settings& target, const raw_value& value,
+                          const std::filesystem::path&) -> store_result {
+                std::int64_t number = std::get<std::int64_t>(value);
+                if (auto reason = policies::check_limit(definition, number)) {
+                    return reason;
+                }
+                target.limits.*definition.field = number;
+                return std::nullopt;
+            }};
+}
+
+constexpr std::array<std::string_view, 7> log_levels{"trace", "debug",    "info", "warn",
+                                                     "error", "critical", "off"};
+
+config_key log_level_key() {
+    return {
+        "log", "level", value_kind::string, false,
+        [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+            const auto& text = std::get<std::string>(value);
+            if (std::find(log_levels.begin(), log_levels.end(), text) == log_levels.end()) {
+                return fmt::format("'{}' is not a log level: expected one of {}", text,
+                                   fmt::join(log_levels, ", "));
+            }
+            target.log_level = text;
+            return std::nullopt;
+        }};
+}
+
+std::vector<config_key> build_schema() {
+    std::vector<config_key> keys;
+    keys.push_back(hostname_key());
+    keys.push_back(domains_key());
+    keys.push_back(state_dir_key());
+    keys.push_back(tls_file_key("certificate", &tls_settings::certificate));
+    keys.push_back(tls_file_key("private_key", &tls_settings::private_key));
+    keys.push_back(listen_key("smtp", "listen", &listen_settings::smtp));
+    keys.push_back(listen_key("submission", "listen", &listen_settings::submission));
+    keys.push_back(listen_key("submission", "listen_tls", &listen_settings::submission_tls));
+    keys.push_back(listen_key("imap", "listen", &listen_settings::imap));
+    keys.push_back(listen_key("imap", "listen_tls", &listen_settings::imap_tls));
+    keys.push_back(listen_key("pop3", "listen", &listen_settings::pop3));
+    keys.push_back(listen_key("pop3", "listen_tls", &listen_settings::pop3_tls));
+    keys.push_back(listen_key("admin", "listen", &listen_settings::admin));
+    for (const policies::limit& definition : policies::all_limits()) {
+        keys.push_back(limit_key(definition));
+    }
+    keys.push_back(log_level_key());
+    return keys;
+}
+
+const std::vector<config_key>& schema() {
+    static const std::vector<config_key> keys = build_schema();
+    return keys;
+}
+
+} // namespace
+
+std::span<const config_key> all_config_keys() {
+    return schema();
+}
+
+const config_key* find_config_key(std::string_view section, std::string_view name) {
+    for (const config_key& key : schema()) {
+        if (key.section == section && key.name == name) {
+            return &key;
+        }
+    }
+    return nullptr;
+}
+
+bool is_config_section(std::string_view section) {
+    const auto& keys = schema();
+    return std::any_of(keys.begin(), keys.end(),
+                       [&](const config_key& key) { return key.section == section; });
+}
+
+std::string_view describe_kind(value_kind kind) {
+    switch (kind) {
+    case value_kind::integer:
+        return "an integer";
+    case value_kind::string:
+        return "a string";
+    case value_kind::string_array:
+        return "an array of strings";
+    }
+    return "a value";
+}
+
+} // namespace skrynka::app::config

@@ -1,0 +1,335 @@
+#include "src/config/load_config.hpp"
+
+#include "src/config/config_keys.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fmt/format.h>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace skrynka::app::config {
+
+namespace {
+
+// A config file is a few kilobytes. The cap keeps a wrong -c argument (a log file, a
+// device) from being read whole.
+constexpr std::uintmax_t max_config_file_size = 1024 * 1024;
+
+// Origin of a value: "file:line" or the whole override "-o key=value", and the folder
+// its relative paths resolve against.
+struct value_origin {
+    std::string where;
+    std::filesystem::path base_dir;
+    bool is_override = false;
+};
+
+struct pending_value {
+    raw_value value;
+    value_origin origin;
+};
+
+// Values by "section.key", file values first, then overrides replacing them.
+using pending_values = std::map<std::string, pending_value>;
+
+[[noreturn]] void fail(config_errc code, std::string_view where, std::string_view key,
+                       std::string_view reason) {
+    throw config_error(code, fmt::format("{}: {}: {}", where, key, reason));
+}
+
+// Throws for a bad value. An override already names its key, so the message gives it
+// once: "-o limits.argon2_ops=0: 0 is below the minimum 1".
+[[noreturn]] void fail_value(config_errc code, const value_origin& origin, std::string_view key,
+                             std::string_view reason) {
+    if (origin.is_override) {
+        throw config_error(code, fmt::format("{}: {}", origin.where, reason));
+    }
+    fail(code, origin.where, key, reason);
+}
+
+std::string read_file(const std::filesystem::path& file, const std::string& display_name) {
+    std::ifstream input(file, std::ios::binary);
+    if (!input) {
+        throw config_error(config_errc::unreadable_file,
+                           fmt::format("{}: failed to open the config file: {}", display_name,
+                                       std::strerror(errno)));
+    }
+
+    std::string text;
+    char buffer[8192];
+    while (input.read(buffer, sizeof buffer) || input.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(input.gcount()));
+        if (text.size() > max_config_file_size) {
+            throw config_error(config_errc::unreadable_file,
+                               fmt::format("{}: the config file is larger than {} bytes",
+                                           display_name, max_config_file_size));
+        }
+    }
+    if (input.bad()) {
+        throw config_error(config_errc::unreadable_file,
+                           fmt::format("{}: failed to read the config file", display_name));
+    }
+    return text;
+}
+
+std::string_view describe_node_type(toml::node_type type) {
+    switch (type) {
+    case toml::node_type::none:
+        return "nothing";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a floating-point number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    }
+    return "an unknown type";
+}
+
+// Converts a TOML node to the kind the key expects, or returns the type mismatch.
+std::optional<raw_value> convert_node(const toml::node& node, value_kind kind,
+                                      std::string& reason) {
+    switch (kind) {
+    case value_kind::integer:
+        if (auto integer = node.as_integer()) {
+            return raw_value(integer->get());
+        }
+        break;
+    case value_kind::string:
+        if (auto text = node.as_string()) {
+            return raw_value(text->get());
+        }
+        break;
+    case value_kind::string_array:
+        if (auto array = node.as_array()) {
+            std::vector<std::string> texts;
+            for (std::size_t i = 0; i < array->size(); ++i) {
+                const toml::node& element = *array->get(i);
+                if (!element.is_string()) {
+                    reason = fmt::format("expected an array of strings, element {} is {}", i + 1,
+                                         describe_node_type(element.type()));
+                    return std::nullopt;
+                }
+                texts.push_back(element.as_string()->get());
+            }
+            return raw_value(std::move(texts));
+        }
+        break;
+    }
+    reason =
+        fmt::format("expected {}, found {}", describe_kind(kind), describe_node_type(node.type()));
+    return std::nullopt;
+}
+
+std::string where_in_file(const std::string& display_name, const toml::source_region& source) {
+    if (source.begin.line == 0) {
+        return display_name;
+    }
+    return fmt::format("{}:{}", display_name, source.begin.line);
+}
+
+void collect_file_values(const toml::table& document, const std::string& display_name,
+                         const std::filesystem::path& base_dir, pending_values& values) {
+    for (auto&& [section_key, section_node] : document) {
+        std::string section(section_key.str());
+        std::string section_where = where_in_file(display_name, section_key.source());
+
+        const toml::table* section_table = section_node.as_table();
+        if (section_table == nullptr) {
+            fail(config_errc::unknown_key, section_where, section,
+                 fmt::format("expected a [section] table, found {}: every key belongs in a "
+                             "section",
+                             describe_node_type(section_node.type())));
+        }
+        if (!is_config_section(section)) {
+            fail(config_errc::unknown_key, section_where, section, "unknown section");
+        }
+
+        for (auto&& [name_key, node] : *section_table) {
+            std::string name(name_key.str());
+            std::string where = where_in_file(display_name, name_key.source());
+            const config_key* key = find_config_key(section, name);
+            if (key == nullptr) {
+                fail(config_errc::unknown_key, where, section + "." + name, "unknown key");
+            }
+
+            std::string reason;
+            auto value = convert_node(node, key->kind, reason);
+            if (!value) {
+                fail(config_errc::wrong_type, where, key->full_name(), reason);
+            }
+            values.insert_or_assign(key->full_name(),
+                                    pending_value{std::move(*value), {where, base_dir, false}});
+        }
+    }
+}
+
+std::optional<raw_value> parse_override_value(std::string_view text, value_kind kind,
+                                              std::string& reason) {
+    switch (kind) {
+    case value_kind::integer: {
+        std::int64_t number = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+        if (error != std::errc() || end != text.data() + text.size()) {
+            reason = fmt::format("expected an integer, found '{}'", text);
+            return std::nullopt;
+        }
+        return raw_value(number);
+    }
+    case value_kind::string:
+        return raw_value(std::string(text));
+    case value_kind::string_array: {
+        // Comma-separated on the command line; an empty value is an empty array.
+        std::vector<std::string> texts;
+        if (text.empty()) {
+            return raw_value(std::move(texts));
+        }
+        std::string element;
+        std::istringstream stream{std::string(text)};
+        while (std::getline(stream, element, ',')) {
+            auto first = element.find_first_not_of(" \t");
+            auto last = element.find_last_not_of(" \t");
+            if (first == std::string::npos) {
+                reason = "expected a comma-separated list, found an empty element";
+                return std::nullopt;
+            }
+            texts.push_back(element.substr(first, last - first + 1));
+        }
+        if (text.back() == ',') {
+            reason = "expected a comma-separated list, found an empty element";
+            return std::nullopt;
+        }
+        return raw_value(std::move(texts));
+    }
+    }
+    return std::nullopt;
+}
+
+void collect_override(const std::string& override_text, pending_values& values) {
+    std::string where = "-o " + override_text;
+    std::size_t equals = override_text.find('=');
+    std::size_t dot = override_text.find('.');
+    if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 ||
+        dot + 1 == equals) {
+        throw config_error(config_errc::malformed_override,
+                           fmt::format("{}: expected section.key=value", where));
+    }
+
+    std::string section = override_text.substr(0, dot);
+    std::string name = override_text.substr(dot + 1, equals - dot - 1);
+    std::string_view text = std::string_view(override_text).substr(equals + 1);
+    const value_origin origin{where, std::filesystem::current_path(), true};
+    const config_key* key = find_config_key(section, name);
+    if (key == nullptr) {
+        fail_value(config_errc::unknown_key, origin, section + "." + name, "unknown key");
+    }
+
+    std::string reason;
+    auto value = parse_override_value(text, key->kind, reason);
+    if (!value) {
+        fail_value(config_errc::wrong_type, origin, key->full_name(), reason);
+    }
+    values.insert_or_assign(key->full_name(), pending_value{std::move(*value), origin});
+}
+
+// Returns where the key was set, or the file when the key has its default value.
+value_origin origin_of(const pending_values& values, const std::string& full_name,
+                       const std::string& display_name) {
+    auto found = values.find(full_name);
+    if (found == values.end()) {
+        return value_origin{display_name, {}, false};
+    }
+    return found->second.origin;
+}
+
+void check_relations(const settings& loaded, const pending_values& values,
+                     const std::string& display_name) {
+    if (auto conflict = policies::check_limit_relations(loaded.limits)) {
+        std::string full_name = "limits." + std::string(conflict->name);
+        fail_value(config_errc::invalid_value, origin_of(values, full_name, display_name),
+                   full_name, conflict->reason);
+    }
+
+    const std::pair<std::string_view, const std::vector<listen_address>*> tls_listeners[] = {
+        {"submission.listen_tls", &loaded.listen.submission_tls},
+        {"imap.listen_tls", &loaded.listen.imap_tls},
+        {"pop3.listen_tls", &loaded.listen.pop3_tls},
+    };
+    for (const auto& [listener, addresses] : tls_listeners) {
+        if (addresses->empty()) {
+            continue;
+        }
+        if (loaded.tls.certificate.empty()) {
+            fail(config_errc::missing_key, display_name, "tls.certificate",
+                 fmt::format("missing, but {} lists addresses", listener));
+        }
+        if (loaded.tls.private_key.empty()) {
+            fail(config_errc::missing_key, display_name, "tls.private_key",
+                 fmt::format("missing, but {} lists addresses", listener));
+        }
+    }
+}
+
+} // namespace
+
+settings load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+    const std::string display_name = file.string();
+    const std::filesystem::path absolute_file = std::filesystem::absolute(file).lexically_normal();
+    const std::filesystem::path base_dir = absolute_file.parent_path();
+
+    std::string text = read_file(file, display_name);
+    toml::table document;
+    try {
+        document = toml::parse(text, display_name);
+    } catch (const toml::parse_error& error) {
+        throw config_error(config_errc::syntax_error,
+                           fmt::format("{}:{}:{}: invalid TOML: {}", display_name,
+                                       error.source().begin.line, error.source().begin.column,
+                                       error.description()));
+    }
+
+    pending_values values;
+    collect_file_values(document, display_name, base_dir, values);
+    for (const std::string& override_text : overrides) {
+        collect_override(override_text, values);
+    }
+
+    settings loaded;
+    loaded.file = absolute_file;
+    loaded.server.state_dir = base_dir;
+    for (const config_key& key : all_config_keys()) {
+        auto found = values.find(key.full_name());
+        if (found == values.end()) {
+            if (key.required) {
+                fail(config_errc::missing_key, display_name, key.full_name(),
+                     "missing required key");
+            }
+            continue;
+        }
+
+        const pending_value& pending = found->second;
+        if (auto reason = key.store(loaded, pending.value, pending.origin.base_dir)) {
+            fail_value(config_errc::invalid_value, pending.origin, key.full_name(), *reason);
+        }
+    }
+
+    check_relations(loaded, values, display_name);
+    return loaded;
+}
+
+} // namespace skrynka::app::config

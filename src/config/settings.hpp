@@ -1,0 +1,55 @@
+// The settings of one skrynka instance, as loaded from its TOML config file and the
+// command line's -o overrides. load_config.hpp fills it; every value in it is checked.
+#pragma once
+
+#include "policies/limits.hpp"
+#include "src/config/listen_address.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace skrynka::app::config {
+
+struct server_settings {
+    // The name the server gives in greetings and in its certificate.
+    std::string hostname;
+    // The domains whose mail this instance accepts, lowercase, never empty.
+    std::vector<std::string> domains;
+    // The folder that contains the databases and keys, absolute.
+    std::filesystem::path state_dir;
+};
+
+// Certificate chain and private key files in PEM, absolute. Both are empty when no TLS
+// listener is configured.
+struct tls_settings {
+    std::filesystem::path certificate;
+    std::filesystem::path private_key;
+};
+
+// Addresses to listen on, one list per protocol and port kind. An empty list disables
+// that listener. The *_tls lists take implicit TLS; the others offer STARTTLS where the
+// protocol has it.
+struct listen_settings {
+    std::vector<listen_address> smtp;
+    std::vector<listen_address> submission;
+    std::vector<listen_address> submission_tls;
+    std::vector<listen_address> imap;
+    std::vector<listen_address> imap_tls;
+    std::vector<listen_address> pop3;
+    std::vector<listen_address> pop3_tls;
+    std::vector<listen_address> admin;
+};
+
+struct settings {
+    // The config file the settings came from, absolute.
+    std::filesystem::path file;
+    server_settings server;
+    tls_settings tls;
+    listen_settings listen;
+    policies::limit_values limits;
+    // One of trace, debug, info, warn, error, critical, off.
+    std::string log_level = "info";
+};
+
+} // namespace skrynka::app::config

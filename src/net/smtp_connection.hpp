@@ -1,0 +1,35 @@
+// SMTP connection loop: drives an smtp::session over a TCP socket, upgrading the same
+// socket to TLS on STARTTLS (RFC 3207) with the input buffer discarded.
+#pragma once
+
+#include "src/net/listener.hpp"
+#include "src/net/tls_context.hpp"
+#include "src/smtp/delivery_sink.hpp"
+#include "src/smtp/limits.hpp"
+#include "src/smtp/recipient_policy.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <string>
+
+namespace skrynka::net {
+
+// Settings and services shared by every SMTP connection of one listener. Everything
+// referenced must outlive the connections.
+struct smtp_service {
+    std::string hostname;
+    smtp::smtp_limits limits;
+    tls_context_store* tls = nullptr; // STARTTLS is offered only when set
+    smtp::recipient_policy* policy = nullptr;
+    smtp::delivery_sink* sink = nullptr;
+};
+
+// Runs one SMTP session on `socket` until QUIT, an error, a timeout or the client leaves.
+// Logs connect, every session event and the disconnect with its reason and counts.
+boost::asio::awaitable<void> run_smtp_connection(boost::asio::ip::tcp::socket socket,
+                                                 connection_info info, const smtp_service& service);
+
+// The reply sent to a client over the per-address connection limit.
+std::string smtp_busy_reply(const std::string& hostname);
+
+} // namespace skrynka::net

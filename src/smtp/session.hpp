@@ -1,0 +1,146 @@
+// SMTP receiving session (RFC 5321 §3 and §4) as a pure state machine over bytes.
+// Extensions: PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), CHUNKING and
+// BINARYMIME (RFC 3030), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034, RFC 3463)
+// and STARTTLS (RFC 3207). The I/O loop feeds the octets it reads and writes the replies.
+#pragma once
+
+#include "src/net/line_reader.hpp"
+#include "src/smtp/command.hpp"
+#include "src/smtp/data_reader.hpp"
+#include "src/smtp/delivery_sink.hpp"
+#include "src/smtp/envelope.hpp"
+#include "src/smtp/error.hpp"
+#include "src/smtp/limits.hpp"
+#include "src/smtp/recipient_policy.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skrynka::smtp {
+
+struct session_config {
+    std::string hostname;       // our name in the greeting, EHLO reply and Received
+    std::string session_id;     // unique per connection; queue ids are derived from it
+    std::string remote_address; // client IP address without port
+    bool tls_available = false; // a certificate is configured, so STARTTLS is offered
+    smtp_limits limits;
+    // Time source for the Received header; system_clock::now when empty.
+    std::function<std::chrono::system_clock::time_point()> clock;
+};
+
+// The TLS session after STARTTLS, as it appears in the Received header.
+struct tls_details {
+    std::string version; // e.g. "TLSv1.3"
+    std::string cipher;  // e.g. "TLS_AES_256_GCM_SHA384"
+};
+
+// Next action of the I/O loop after it wrote `replies`.
+enum class next_step {
+    read,      // read more input and feed it
+    start_tls, // discard all buffered input, run the TLS handshake, then call tls_started()
+    close,     // close the connection
+};
+
+struct session_output {
+    std::string replies; // complete reply lines in command order
+    // Log events as "event=... key=value" fragments; the I/O loop adds the session fields.
+    std::vector<std::string> events;
+    next_step step = next_step::read;
+};
+
+struct session_counters {
+    std::uint64_t commands = 0;
+    std::uint64_t errors = 0;
+    std::uint64_t messages_accepted = 0;
+    std::uint64_t messages_rejected = 0;
+    std::uint64_t recipients_accepted = 0;
+    std::uint64_t recipients_rejected = 0;
+};
+
+// One SMTP session, one per connection. Not thread-safe. `policy` and `sink` must
+// outlive the session.
+class session {
+  public:
+    session(session_config config, recipient_policy& policy, delivery_sink& sink);
+
+    // Returns the 220 greeting (RFC 5321 §4.3.1). Call once, before feed().
+    session_output greet();
+
+    // Processes every complete command line or message chunk in `input` and keeps an
+    // incomplete line (bounded by the line limits) for the next call. Writing the
+    // returned replies after each call is the "flush when the input is drained" rule of
+    // RFC 2920 §3.2, since all octets read so far have been consumed.
+    session_output feed(std::string_view input);
+
+    // Resets the session after a completed TLS handshake (RFC 3207 §4.2): no EHLO, no
+    // transaction, nothing kept from before the handshake. Returns no replies.
+    session_output tls_started(const tls_details& tls);
+
+    // How long the I/O loop waits for the next octets before closing the session.
+    std::chrono::seconds read_timeout() const;
+
+    const session_counters& counters() const { return counters_; }
+    // Why the session asked to close: "quit" or the name of a closing_* error such as
+    // "too_many_errors"; empty while it is open.
+    std::string_view close_reason() const { return close_reason_; }
+
+  private:
+    enum class mode { command, data, bdat, awaiting_tls, closed };
+    enum class greeting { none, helo, ehlo };
+
+    void handle_line(const net::line& line, session_output& out);
+    void handle_command(const net::line& line, session_output& out);
+    void handle_hello(const command_line& command, session_output& out);
+    void handle_starttls(const command_line& command, session_output& out);
+    void handle_mail(const command_line& command, session_output& out);
+    void handle_rcpt(const command_line& command, session_output& out);
+    void handle_data(const command_line& command, session_output& out);
+    void handle_bdat(const command_line& command, session_output& out);
+    void consume_bdat(std::string_view& input, session_output& out);
+    void finish_data(session_output& out);
+    void finish_bdat_chunk(session_output& out);
+    void deliver(std::string& message, session_output& out);
+    void reset_transaction();
+
+    // Appends a reply that is not an error.
+    void reply(session_output& out, int code, std::string_view status, std::string_view text);
+    // Appends the reply for a client error, counts it, and closes the session with 421
+    // once the error limit is reached.
+    void error_reply(session_output& out, errc error);
+    // Appends the 421 reply for `reason` and closes the session.
+    void close_with(session_output& out, errc reason);
+
+    session_config config_;
+    recipient_policy& policy_;
+    delivery_sink& sink_;
+    net::line_reader lines_;
+
+    mode mode_ = mode::command;
+    greeting greeting_ = greeting::none;
+    std::string helo_name_;
+    std::optional<tls_details> tls_;
+
+    // The open transaction, from an accepted MAIL until the message ends or RSET.
+    std::optional<envelope> transaction_;
+    bool transaction_used_bdat_ = false;
+    std::optional<data_reader> data_;
+
+    // BDAT chunk in progress.
+    std::uint64_t bdat_remaining_ = 0;
+    bool bdat_last_ = false;
+    std::string bdat_message_;
+    // Error reply due once the chunk has been read and dropped; empty to keep the chunk.
+    std::optional<errc> bdat_error_;
+
+    std::uint64_t transactions_ = 0;
+    std::size_t commands_without_mail_ = 0;
+    session_counters counters_;
+    std::string close_reason_;
+};
+
+} // namespace skrynka::smtp

@@ -1,0 +1,92 @@
+#include "crypto/key_slot.hpp"
+#include "policies/limits.hpp"
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+
+using namespace skrynka::policies;
+
+TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
+    std::set<std::string> names;
+    for (const limit& definition : all_limits()) {
+        names.insert(std::string(definition.name));
+    }
+    REQUIRE(names == std::set<std::string>{"argon2_ops", "argon2_memory_kib", "password_min_length",
+                                           "password_max_length", "key_cache_seconds",
+                                           "audit_checkpoint_interval"});
+}
+
+TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
+    const limit_values defaults;
+    for (const limit& definition : all_limits()) {
+        INFO(definition.name);
+        REQUIRE(defaults.*definition.field == definition.default_value);
+        REQUIRE_FALSE(check_limit(definition, definition.default_value));
+        REQUIRE(definition.minimum <= definition.maximum);
+        REQUIRE_FALSE(definition.unit.empty());
+    }
+}
+
+TEST_CASE("limit defaults are the documented values", "[policies][limits]") {
+    const limit_values defaults;
+    REQUIRE(defaults.argon2_ops == 3);
+    REQUIRE(defaults.argon2_memory_kib == 64 * 1024);
+    REQUIRE(defaults.password_min_length == 12);
+    REQUIRE(defaults.password_max_length == 1024);
+    REQUIRE(defaults.key_cache_seconds == 600);
+}
+
+TEST_CASE("Argon2 limits match the crypto module", "[policies][limits]") {
+    const limit_values defaults;
+    auto crypto_defaults = skrynka::crypto::default_argon2_params();
+    REQUIRE(static_cast<std::uint64_t>(defaults.argon2_ops) == crypto_defaults.ops_limit);
+    REQUIRE(static_cast<std::uint64_t>(defaults.argon2_memory_kib) * 1024 ==
+            crypto_defaults.mem_limit_bytes);
+
+    const limit& ops = *find_limit("argon2_ops");
+    const limit& memory = *find_limit("argon2_memory_kib");
+    for (auto [ops_value, memory_value] :
+         {std::pair{ops.minimum, memory.minimum}, std::pair{ops.maximum, memory.maximum}}) {
+        skrynka::crypto::argon2_params params{static_cast<std::uint64_t>(ops_value),
+                                              static_cast<std::uint64_t>(memory_value) * 1024};
+        INFO(ops_value << " passes, " << memory_value << " KiB");
+        REQUIRE(skrynka::crypto::argon2_params_valid(params));
+    }
+}
+
+TEST_CASE("limit lookup finds known names only", "[policies][limits]") {
+    REQUIRE(find_limit("password_min_length") != nullptr);
+    REQUIRE(find_limit("password_min_length")->minimum == 8);
+    REQUIRE(find_limit("password_min") == nullptr);
+    REQUIRE(find_limit("") == nullptr);
+}
+
+TEST_CASE("limit check reports both range ends", "[policies][limits]") {
+    const limit& min_length = *find_limit("password_min_length");
+    REQUIRE(check_limit(min_length, 3) == std::string("3 is below the minimum 8"));
+    REQUIRE(check_limit(min_length, 129) == std::string("129 is above the maximum 128"));
+    REQUIRE_FALSE(check_limit(min_length, 8));
+    REQUIRE_FALSE(check_limit(min_length, 128));
+}
+
+TEST_CASE("key cache accepts zero and one day", "[policies][limits]") {
+    const limit& cache = *find_limit("key_cache_seconds");
+    REQUIRE_FALSE(check_limit(cache, 0));
+    REQUIRE_FALSE(check_limit(cache, 86400));
+    REQUIRE(check_limit(cache, 86401));
+    REQUIRE(check_limit(cache, -1));
+}
+
+TEST_CASE("limit relations reject min above max", "[policies][limits]") {
+    limit_values values;
+    values.password_min_length = 100;
+    values.password_max_length = 64;
+    auto conflict = check_limit_relations(values);
+    REQUIRE(conflict);
+    REQUIRE(conflict->name == "password_min_length");
+    REQUIRE(conflict->reason == "100 is above limits.password_max_length (64)");
+
+    values.password_max_length = 100;
+    REQUIRE_FALSE(check_limit_relations(values));
+}
