@@ -28,8 +28,14 @@ constexpr std::array registry{
     limit{"key_cache_seconds", "seconds",
           "How long an unlocked user key stays cached after the user's last session, 0 to disable",
           600, 0, 86400, &limit_values::key_cache_seconds},
-    limit{"audit_checkpoint_interval", "records", "Audit records between two signed checkpoints",
-          1000, 1, 1000000, &limit_values::audit_checkpoint_interval},
+    limit{"audit_checkpoint_interval", "records",
+          "Most audit records between two signed checkpoints", 100, 1, 100,
+          &limit_values::audit_checkpoint_interval},
+    limit{"audit_checkpoint_seconds", "seconds",
+          "Longest time an audit record waits for a signed checkpoint", 600, 1, 600,
+          &limit_values::audit_checkpoint_seconds},
+    limit{"audit_retention_days", "days", "Age after which audit records are pruned", 400, 1, 36500,
+          &limit_values::audit_retention_days},
 };
 
 constexpr bool defaults_match_registry() {

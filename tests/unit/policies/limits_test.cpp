@@ -14,7 +14,8 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
     }
     REQUIRE(names == std::set<std::string>{"argon2_ops", "argon2_memory_kib", "password_min_length",
                                            "password_max_length", "key_cache_seconds",
-                                           "audit_checkpoint_interval"});
+                                           "audit_checkpoint_interval", "audit_checkpoint_seconds",
+                                           "audit_retention_days"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
