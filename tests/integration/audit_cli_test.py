@@ -1,11 +1,12 @@
-"""skrynka audit show|verify|head: records for every CLI action, verification, and
-detection of a rolled-back state folder, through the real binary."""
+"""skrynka audit show|verify|head through the real binary: a record for every CLI action,
+verification, tampering through SQL, and a state folder restored from an old copy."""
 
 import json
 import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -16,6 +17,7 @@ PASSWORD = "quiet-harbor-lantern-42"
 NEW_PASSWORD = "velvet-orchard-compass-17"
 HEAD = re.compile(r"^(\d+):([0-9a-f]{64})$", re.MULTILINE)
 VERIFY_FAILED = 3
+SQLCIPHER_SHELL = os.environ.get("SKRYNKA_SQLCIPHER_SHELL", "")
 
 
 def instance_args(folder):
@@ -162,6 +164,49 @@ def audit_verify_detects_a_rolled_back_state(folder):
     check_equal(result.returncode, VERIFY_FAILED, "exit status for a rolled-back log")
     check_in("(truncated)", result.stderr, "error line")
     run_ok(*args, "audit", "verify")
+
+
+def tamper(state, sql):
+    """Run sql on the instance's directory.db with its storage key."""
+    subprocess.run([SQLCIPHER_SHELL, os.path.join(state, "directory.db"),
+                    os.path.join(state, "keys", "storage.key"), sql],
+                   check=True, capture_output=True, text=True, timeout=60)
+
+
+@test
+def audit_verify_names_the_tampered_record(folder):
+    check(os.access(SQLCIPHER_SHELL, os.X_OK), "SKRYNKA_SQLCIPHER_SHELL is not set")
+    args = instance_args(folder)
+    state = os.path.dirname(args[1])
+    for name in ["alice", "bob", "carol"]:
+        run_ok(*args, "user", "add", f"{name}@example.org", stdin_text=PASSWORD + "\n")
+    # 9 records: account.create and two key_slot.add per account.
+    check_equal(head(args).split(":")[0], "9", "head sequence")
+    pristine = os.path.join(folder, "pristine")
+    shutil.copytree(state, pristine)
+
+    swap = ("CREATE TEMP TABLE saved AS SELECT * FROM audit_records WHERE sequence IN (4, 5);"
+            "UPDATE audit_records SET (subject, detail, event, time, hash) = (SELECT subject, "
+            "detail, event, time, hash FROM saved WHERE sequence = 5) WHERE sequence = 4;"
+            "UPDATE audit_records SET (subject, detail, event, time, hash) = (SELECT subject, "
+            "detail, event, time, hash FROM saved WHERE sequence = 4) WHERE sequence = 5;")
+    cases = [
+        ("UPDATE audit_records SET subject = 'mallory@example.org' WHERE sequence = 4",
+         "at sequence 4 (edited)"),
+        ("UPDATE audit_records SET outcome = 2 WHERE sequence = 7", "at sequence 7 (edited)"),
+        ("DELETE FROM audit_records WHERE sequence = 5", "at sequence 5 (missing)"),
+        (swap, "at sequence 4 (reordered)"),
+        ("DELETE FROM audit_records WHERE sequence > 6", "at sequence 7 (truncated)"),
+    ]
+    for sql, expected in cases:
+        shutil.rmtree(state)
+        shutil.copytree(pristine, state)
+        tamper(state, sql)
+        result = run(*args, "audit", "verify")
+        check_equal(result.returncode, VERIFY_FAILED, f"exit status after {sql!r}")
+        check_in(expected, result.stderr, f"error line after {sql!r}")
+        recorded = records(args, "--event", "audit.verify")
+        check_equal(recorded[-1]["outcome"], "failure", "recorded verify outcome")
 
 
 if __name__ == "__main__":
