@@ -30,15 +30,16 @@
 // sequence. A record edited together with its own stored chain value shows as an edit of
 // the next record, because the chain cannot tell which of the two changed.
 //
-// What it cannot detect on its own. Anyone who can write directory.db holds the storage
+// What it cannot detect on its own. Rows edited with SQL are caught unless the editor
+// also recomputes the chain. But anyone who can write directory.db holds the storage
 // key, so they can also read the audit signing seed, recompute the chain, re-sign the
-// checkpoints and rewrite the head row. Such an operator can cut the tail after the last
-// checkpoint and adjust the head row, or delete that tail together with the later
-// checkpoints, and the log still verifies. Against this the operator's own
-// records are the defense: `audit head` prints the current head, which someone writes
-// down elsewhere, and verify(expect_head) later proves that the chain still passes
-// through that exact position. The signatures protect copies of the log and checkpoints
-// shown to a party that has the public key but not the directory.
+// checkpoints and rewrite the head row. Such an operator can rewrite any part of the
+// log, cut its tail, or put back an older copy of the file, and the result still
+// verifies. The defense is a record kept away from the server: `audit head` prints the
+// current head, someone writes it down elsewhere, and verify(expect_head) later proves
+// that the chain still passes through that exact position. The signatures protect
+// copies of the log and checkpoints shown to a party that has the public key but not
+// the directory.
 //
 // Retention. prune(before) deletes the records older than before, writes a signed
 // pruning checkpoint at the last deleted sequence with the chain value there, and then
@@ -72,8 +73,9 @@ namespace skrynka::storage {
 
 class transaction;
 
-// TODO: register these three in policies/limits.hpp once the limits registry is on
-// main, so that an operator can set them in the config and the ranges are checked.
+// Defaults for callers that have no config. The config's limits audit_checkpoint_interval,
+// audit_checkpoint_seconds and audit_retention_days in policies/limits.hpp start from the
+// same values; storage cannot include policies, so the CLI passes the configured ones in.
 inline constexpr std::int64_t audit_default_checkpoint_every_records = 100;
 inline constexpr std::chrono::seconds audit_default_checkpoint_interval{600};
 inline constexpr std::int64_t audit_default_retention_days = 400;

@@ -1,6 +1,18 @@
 #include "src/cli/audit_trail.hpp"
 
+#include "policies/limits.hpp"
+
 namespace skrynka::app::cli {
+
+static_assert(policies::limit_values{}.audit_checkpoint_interval ==
+                  storage::audit_default_checkpoint_every_records,
+              "the configured and the storage default checkpoint interval must agree");
+static_assert(policies::limit_values{}.audit_checkpoint_seconds ==
+                  storage::audit_default_checkpoint_interval.count(),
+              "the configured and the storage default checkpoint time must agree");
+static_assert(policies::limit_values{}.audit_retention_days ==
+                  storage::audit_default_retention_days,
+              "the configured and the storage default retention must agree");
 
 storage::audit_options audit_options_from(const config::settings& settings) {
     storage::audit_options options;
