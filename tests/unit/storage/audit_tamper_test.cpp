@@ -398,3 +398,21 @@ TEST_CASE("edit with its own hash recomputed shows next", "[storage][audit][tamp
     REQUIRE(report.fault == audit_fault::edited);
     REQUIRE(report.bad_sequence == 151);
 }
+
+TEST_CASE("every tail cut is found", "[storage][audit][tamper]") {
+    audit_fixture f(10);
+    {
+        auto store = f.open();
+        audit_fixture::fill(store->log, 25, f.clock);
+    }
+    for (int keep = 0; keep < 25; ++keep) {
+        INFO("records kept " << keep);
+        f.copy();
+        f.tamper("DELETE FROM audit_records WHERE sequence > " + seq(keep));
+        const auto report = f.open_copy()->log.verify();
+        INFO(report.problem);
+        REQUIRE(report.fault == audit_fault::truncated);
+        REQUIRE(report.bad_sequence == keep + 1);
+        REQUIRE(report.records == keep);
+    }
+}
