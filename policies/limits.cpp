@@ -30,6 +30,22 @@ constexpr std::array registry{
           600, 0, 86400, &limit_values::key_cache_seconds},
     limit{"audit_checkpoint_interval", "records", "Audit records between two signed checkpoints",
           1000, 1, 1000000, &limit_values::audit_checkpoint_interval},
+    limit{"imap_line_max_bytes", "bytes", "Longest IMAP command line, literals not counted",
+          65536, 8192, 1048576, &limit_values::imap_line_max_bytes},
+    limit{"imap_literal_max_bytes", "bytes", "Largest IMAP literal outside APPEND after login",
+          65536, 1024, 16777216, &limit_values::imap_literal_max_bytes},
+    limit{"imap_literal_max_bytes_unauthenticated", "bytes",
+          "Largest IMAP literal before login", 1024, 256, 8192,
+          &limit_values::imap_literal_max_bytes_unauthenticated},
+    limit{"imap_append_max_bytes", "bytes", "Largest message IMAP APPEND accepts (APPENDLIMIT)",
+          50 * 1024 * 1024, 65536, 1024LL * 1024 * 1024, &limit_values::imap_append_max_bytes},
+    limit{"imap_commands_before_auth", "commands", "IMAP commands accepted before login", 30, 5,
+          1000, &limit_values::imap_commands_before_auth},
+    limit{"imap_idle_seconds", "seconds",
+          "IMAP inactivity timeout after login (RFC 3501 asks for at least 30 minutes)", 1860,
+          1800, 86400, &limit_values::imap_idle_seconds},
+    limit{"imap_idle_seconds_unauthenticated", "seconds", "IMAP inactivity timeout before login",
+          60, 1, 600, &limit_values::imap_idle_seconds_unauthenticated},
 };
 
 constexpr bool defaults_match_registry() {
