@@ -129,8 +129,8 @@ void append_single_part(std::string& out, const mime::body_part& part, bool exte
 
     // IMAP4rev1 has the envelope form for MESSAGE/RFC822 only; message/global is sent
     // as a basic part.
-    const bool rfc822 = part.type_ == "message" && part.subtype_ == "rfc822" &&
-                        part.children_.size() == 1;
+    const bool rfc822 =
+        part.type_ == "message" && part.subtype_ == "rfc822" && part.children_.size() == 1;
     if (rfc822) {
         out += ' ';
         append_envelope(out, part.envelope_ ? *part.envelope_ : mime::envelope{});

@@ -13,8 +13,8 @@ namespace {
 // Longer values go as literals, which clients parse without unescaping.
 constexpr std::size_t quoted_max = 1024;
 
-constexpr std::array<std::string_view, 12> month_names = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+constexpr std::array<std::string_view, 12> month_names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 bool fits_quoted(std::string_view value) {
     if (value.size() > quoted_max) {
@@ -54,8 +54,7 @@ unsigned days_in_month(std::int64_t year, unsigned month) {
 std::optional<int> parse_digits(std::string_view& text, std::size_t minimum, std::size_t maximum) {
     std::size_t length = 0;
     int value = 0;
-    while (length < text.size() && length < maximum && text[length] >= '0' &&
-           text[length] <= '9') {
+    while (length < text.size() && length < maximum && text[length] >= '0' && text[length] <= '9') {
         value = value * 10 + (text[length] - '0');
         ++length;
     }
@@ -208,8 +207,8 @@ std::string format_date_time(std::int64_t seconds) {
     const std::int64_t day = day_of_year - (153 * month_index + 2) / 5 + 1;
     const std::int64_t month = month_index < 10 ? month_index + 3 : month_index - 9;
     const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-    return fmt::format("{:>2}-{}-{:04} {:02}:{:02}:{:02} +0000", day, month_names[month - 1],
-                       year, rest / 3600, rest / 60 % 60, rest % 60);
+    return fmt::format("{:>2}-{}-{:04} {:02}:{:02}:{:02} +0000", day, month_names[month - 1], year,
+                       rest / 3600, rest / 60 % 60, rest % 60);
 }
 
 std::optional<std::int64_t> parse_date_time(std::string_view text) {

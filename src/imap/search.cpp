@@ -429,7 +429,8 @@ bool evaluate(const search_key& key, const search_message& message, search_conte
     case kind::smaller:
         return message.size < static_cast<std::uint64_t>(key.number);
     case kind::sequence:
-        return bounds.last_sequence != 0 && key.set->contains(message.sequence, bounds.last_sequence);
+        return bounds.last_sequence != 0 &&
+               key.set->contains(message.sequence, bounds.last_sequence);
     case kind::uid:
         return bounds.last_uid != 0 && key.set->contains(message.uid, bounds.last_uid);
     case kind::modseq:

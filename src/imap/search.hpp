@@ -17,11 +17,11 @@ namespace skrynka::imap {
 
 struct search_key {
     enum class kind {
-        all,          // matches every message; also an AND of children
-        any,          // OR of the two children
-        negation,     // NOT of the one child
-        flag_set,     // flag bits all set
-        flag_unset,   // flag bits all clear
+        all,        // matches every message; also an AND of children
+        any,        // OR of the two children
+        negation,   // NOT of the one child
+        flag_set,   // flag bits all set
+        flag_unset, // flag bits all clear
         keyword_set,
         keyword_unset,
         recent,

@@ -87,8 +87,9 @@ TEST_CASE("command reader fails on refused non-synchronizing literal", "[imap][r
 }
 
 TEST_CASE("command reader rejects malformed literal sizes", "[imap][reader]") {
-    for (const char* line : {"a LOGIN {-1}\r\n", "a LOGIN {}\r\n", "a LOGIN {99999999999999999999}\r\n",
-                             "a LOGIN {1x}\r\n", "a SEARCH {-100}\r\n", "a LOGIN {+}\r\n"}) {
+    for (const char* line :
+         {"a LOGIN {-1}\r\n", "a LOGIN {}\r\n", "a LOGIN {99999999999999999999}\r\n",
+          "a LOGIN {1x}\r\n", "a SEARCH {-100}\r\n", "a LOGIN {+}\r\n"}) {
         INFO(line);
         command_reader reader = make_reader();
         const auto frames = read_all(reader, line);
@@ -113,8 +114,7 @@ TEST_CASE("command reader skips overlong line", "[imap][reader]") {
 
 TEST_CASE("command reader bounds lines after a literal", "[imap][reader]") {
     command_reader reader = make_reader();
-    const std::string input =
-        "a1 X {2}\r\nab " + std::string(60, 'y') + "\r\na2 NOOP\r\n";
+    const std::string input = "a1 X {2}\r\nab " + std::string(60, 'y') + "\r\na2 NOOP\r\n";
     const auto frames = read_all(reader, input);
     REQUIRE(frames.size() == 3);
     CHECK(frames[1].kind == frame_kind::line_too_long);

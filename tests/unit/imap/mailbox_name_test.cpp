@@ -23,14 +23,14 @@ TEST_CASE("mailbox name round-trips non-ASCII", "[imap][mailbox_name]") {
 }
 
 TEST_CASE("mailbox name rejects non-canonical forms", "[imap][mailbox_name]") {
-    CHECK_FALSE(decode_mailbox_name("&Jjo!"));               // no closing '-'
-    CHECK_FALSE(decode_mailbox_name("&U,BTFw-&ZeVnLIqe-"));  // two shifts in a row
-    CHECK_FALSE(decode_mailbox_name("A&AGE-"));              // printable 'a' encoded
-    CHECK_FALSE(decode_mailbox_name("&APw"));                // unterminated
-    CHECK_FALSE(decode_mailbox_name("&APx-"));               // non-zero padding bits
-    CHECK_FALSE(decode_mailbox_name("&2D0-"));               // lone high surrogate
-    CHECK_FALSE(decode_mailbox_name("&AP-"));                // too few bits for a unit
-    CHECK_FALSE(decode_mailbox_name("Entw\xC3\xBCrfe"));      // raw 8-bit
-    CHECK_FALSE(decode_mailbox_name("a\tb"));                 // control character
+    CHECK_FALSE(decode_mailbox_name("&Jjo!"));              // no closing '-'
+    CHECK_FALSE(decode_mailbox_name("&U,BTFw-&ZeVnLIqe-")); // two shifts in a row
+    CHECK_FALSE(decode_mailbox_name("A&AGE-"));             // printable 'a' encoded
+    CHECK_FALSE(decode_mailbox_name("&APw"));               // unterminated
+    CHECK_FALSE(decode_mailbox_name("&APx-"));              // non-zero padding bits
+    CHECK_FALSE(decode_mailbox_name("&2D0-"));              // lone high surrogate
+    CHECK_FALSE(decode_mailbox_name("&AP-"));               // too few bits for a unit
+    CHECK_FALSE(decode_mailbox_name("Entw\xC3\xBCrfe"));    // raw 8-bit
+    CHECK_FALSE(decode_mailbox_name("a\tb"));               // control character
     CHECK(decode_mailbox_name("&U,BTFw-x&ZeVnLIqe-") == "台北x日本語");
 }

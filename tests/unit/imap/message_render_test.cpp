@@ -1,6 +1,5 @@
-#include "src/imap/message_render.hpp"
-
 #include "fixtures.hpp"
+#include "src/imap/message_render.hpp"
 #include "src/mime/summarize.hpp"
 
 #include <catch2/catch.hpp>
@@ -118,9 +117,9 @@ TEST_CASE("envelope of appended message", "[imap][render]") {
 }
 
 TEST_CASE("envelope renders groups and missing host", "[imap][render]") {
-    const mime::message_summary summary = mime::summarize(
-        "From: \"Alice \\\"A\\\" Example\" <alice@example.org>\r\n"
-        "To: friends: a@b.example, c@d.example;, local\r\n\r\n");
+    const mime::message_summary summary =
+        mime::summarize("From: \"Alice \\\"A\\\" Example\" <alice@example.org>\r\n"
+                        "To: friends: a@b.example, c@d.example;, local\r\n\r\n");
     std::string out;
     append_envelope(out, summary.envelope_);
     CHECK(out.find("((\"Alice \\\"A\\\" Example\" NIL \"alice\" \"example.org\"))") !=

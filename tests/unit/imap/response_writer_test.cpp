@@ -1,5 +1,4 @@
 #include "src/imap/response_writer.hpp"
-
 #include "storage/mailbox_types.hpp"
 
 #include <catch2/catch.hpp>
@@ -17,8 +16,10 @@ TEST_CASE("string is quoted or sent as literal", "[imap][response]") {
     append_string(out, "two\r\nlines");
     CHECK(out == "{10}\r\ntwo\r\nlines");
     out.clear();
-    append_string(out, "Gesch\xC3\xA4" "ft");
-    CHECK(out == "{8}\r\nGesch\xC3\xA4" "ft");
+    append_string(out, "Gesch\xC3\xA4"
+                       "ft");
+    CHECK(out == "{9}\r\nGesch\xC3\xA4"
+                 "ft");
     out.clear();
     append_string(out, std::string_view("A\0B", 3));
     CHECK(out == std::string("{3}\r\nA\0B", 8));
@@ -56,7 +57,8 @@ TEST_CASE("date-time parses zones and padded days", "[imap][response]") {
     const auto instant = parse_date_time("07-Feb-1994 12:33:30 -0800");
     REQUIRE(instant);
     CHECK(format_date_time(*instant) == " 7-Feb-1994 20:33:30 +0000");
-    CHECK(parse_date_time(" 7-Feb-1994 00:05:00 +0530") == *parse_date_time("6-Feb-1994 18:35:00 +0000"));
+    CHECK(parse_date_time(" 7-Feb-1994 00:05:00 +0530") ==
+          *parse_date_time("6-Feb-1994 18:35:00 +0000"));
     CHECK(format_date_time(0) == " 1-Jan-1970 00:00:00 +0000");
     CHECK(format_date_time(951782400) == "29-Feb-2000 00:00:00 +0000");
 }

@@ -1,7 +1,6 @@
-#include "src/imap/search.hpp"
-
 #include "fixtures.hpp"
 #include "src/imap/response_writer.hpp"
+#include "src/imap/search.hpp"
 #include "src/mime/summarize.hpp"
 #include "storage/mailbox_types.hpp"
 
@@ -15,7 +14,8 @@ namespace {
 
 class fixed_content : public search_content {
   public:
-    explicit fixed_content(std::string raw) : raw_(std::move(raw)), summary_(mime::summarize(raw_)) {}
+    explicit fixed_content(std::string raw)
+        : raw_(std::move(raw)), summary_(mime::summarize(raw_)) {}
     const mime::message_summary& summary() override {
         ++reads_;
         return summary_;
@@ -46,15 +46,47 @@ bool run(std::string_view criteria, const search_message& message, fixed_content
 } // namespace
 
 TEST_CASE("search parses every key", "[imap][search]") {
-    for (const char* text :
-         {"ALL", "ANSWERED", "BCC x", "BEFORE 1-Feb-1994", "BODY \"a b\"", "CC x", "DELETED",
-          "DRAFT", "FLAGGED", "FROM x", "HEADER X-Y z", "KEYWORD $Work", "LARGER 10", "NEW",
-          "NOT SEEN", "OLD", "ON \"1-Feb-1994\"", "OR SEEN DRAFT", "RECENT", "SEEN",
-          "SENTBEFORE 1-Feb-1994", "SENTON 1-Feb-1994", "SENTSINCE 1-Feb-1994",
-          "SINCE 1-Feb-1994", "SMALLER 5", "SUBJECT x", "TEXT x", "TO x", "UID 1:*",
-          "UNANSWERED", "UNDELETED", "UNDRAFT", "UNFLAGGED", "UNKEYWORD $Junk", "UNSEEN",
-          "1,3:*", "(SEEN DRAFT)", "CHARSET UTF-8 BODY {6}\r\nStraße", "MODSEQ 5",
-          "MODSEQ \"/flags/\\\\draft\" all 5", "seen not (or 1 2 uid 3)"}) {
+    for (const char* text : {"ALL",
+                             "ANSWERED",
+                             "BCC x",
+                             "BEFORE 1-Feb-1994",
+                             "BODY \"a b\"",
+                             "CC x",
+                             "DELETED",
+                             "DRAFT",
+                             "FLAGGED",
+                             "FROM x",
+                             "HEADER X-Y z",
+                             "KEYWORD $Work",
+                             "LARGER 10",
+                             "NEW",
+                             "NOT SEEN",
+                             "OLD",
+                             "ON \"1-Feb-1994\"",
+                             "OR SEEN DRAFT",
+                             "RECENT",
+                             "SEEN",
+                             "SENTBEFORE 1-Feb-1994",
+                             "SENTON 1-Feb-1994",
+                             "SENTSINCE 1-Feb-1994",
+                             "SINCE 1-Feb-1994",
+                             "SMALLER 5",
+                             "SUBJECT x",
+                             "TEXT x",
+                             "TO x",
+                             "UID 1:*",
+                             "UNANSWERED",
+                             "UNDELETED",
+                             "UNDRAFT",
+                             "UNFLAGGED",
+                             "UNKEYWORD $Junk",
+                             "UNSEEN",
+                             "1,3:*",
+                             "(SEEN DRAFT)",
+                             "CHARSET UTF-8 BODY {7}\r\nStraße",
+                             "MODSEQ 5",
+                             "MODSEQ \"/flags/\\\\draft\" all 5",
+                             "seen not (or 1 2 uid 3)"}) {
         INFO(text);
         argument_parser in(text);
         CHECK(std::holds_alternative<search_program>(parse_search(in)));
@@ -123,13 +155,13 @@ TEST_CASE("search reads decoded headers and body", "[imap][search]") {
     search_message message;
     message.sequence = 1;
     message.uid = 1;
-    CHECK(run("SUBJECT Größe", message, content));
+    CHECK(run("SUBJECT \"Größe\"", message, content));
     CHECK(run("SUBJECT gr=C3", message, content));
     CHECK(run("FROM BOB@example", message, content));
     CHECK(run("CHARSET UTF-8 BODY {7}\r\nStraße", message, content));
     CHECK_FALSE(run("BODY Stra=C3", message, content));
     CHECK(run("TEXT quoted-printable", message, content));
-    CHECK(run("TEXT Straße", message, content));
+    CHECK(run("TEXT \"Straße\"", message, content));
     CHECK(run("HEADER Content-Type utf-8", message, content));
     CHECK(run("HEADER MIME-Version \"\"", message, content));
     CHECK_FALSE(run("HEADER X-Missing \"\"", message, content));
@@ -149,5 +181,7 @@ TEST_CASE("search body decodes base64", "[imap][search]") {
     fixed_content content("Content-Type: text/plain; charset=iso-8859-1\r\n"
                           "Content-Transfer-Encoding: base64\r\n\r\nR3L2+GU=\r\n");
     search_message message;
-    CHECK(run("BODY Gr\xC3\xB6\xC3\xB8" "e", message, content));
+    CHECK(run("BODY \"Gr\xC3\xB6\xC3\xB8"
+              "e\"",
+              message, content));
 }

@@ -27,8 +27,8 @@ TEST_CASE("sequence set range is taken low to high", "[imap][sequence_set]") {
 }
 
 TEST_CASE("sequence set rejects malformed text", "[imap][sequence_set]") {
-    for (const char* text : {"", "0", "1,", ",1", "1:", ":1", "1::2", "a", "01", "4294967296",
-                             "1 2", "*:", "1,,2"}) {
+    for (const char* text :
+         {"", "0", "1,", ",1", "1:", ":1", "1::2", "a", "01", "4294967296", "1 2", "*:", "1,,2"}) {
         INFO(text);
         CHECK_FALSE(sequence_set::parse(text));
     }
