@@ -46,6 +46,9 @@ constexpr std::array registry{
           1800, 86400, &limit_values::imap_idle_seconds},
     limit{"imap_idle_seconds_unauthenticated", "seconds", "IMAP inactivity timeout before login",
           60, 1, 600, &limit_values::imap_idle_seconds_unauthenticated},
+    limit{"cleartext_login_on_loopback", "switch",
+          "Allow login without TLS from loopback addresses, 1 to allow, 0 to require TLS", 1, 0, 1,
+          &limit_values::cleartext_login_on_loopback},
 };
 
 constexpr bool defaults_match_registry() {

@@ -44,6 +44,9 @@ struct limit_values {
     // 30 minutes once logged in; before login a short timer frees the connection sooner.
     std::int64_t imap_idle_seconds = 1860;
     std::int64_t imap_idle_seconds_unauthenticated = 60;
+    // 1 lets a client on a loopback address log in without TLS (a local fetchmail or a
+    // test client); 0 requires TLS from every address.
+    std::int64_t cleartext_login_on_loopback = 1;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

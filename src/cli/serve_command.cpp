@@ -2,6 +2,8 @@
 
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
+#include "src/net/tls_context.hpp"
+#include "src/server/imap_service.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -35,10 +37,19 @@ int run_serve(const global_options& globals) {
     boost::asio::io_context io_context;
     boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
     int received_signal = 0;
+    std::unique_ptr<net::tls_context_store> tls;
+    if (!settings.tls.certificate.empty()) {
+        tls = std::make_unique<net::tls_context_store>(settings.tls.certificate,
+                                                       settings.tls.private_key);
+    }
+    server::imap_server imap(io_context, settings, opened.directory, tls.get());
     signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
         if (!error) {
             received_signal = signal_number;
         }
+        // Sessions still running are cut off: every acknowledged write is already durable.
+        imap.stop();
+        io_context.stop();
     });
 
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
@@ -49,7 +60,8 @@ int run_serve(const global_options& globals) {
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
                  opened.directory.list_accounts().size());
 
-    // TODO: start the protocol listeners here; serve has none yet.
+    imap.start();
+    // TODO: start the SMTP, submission and POP3 listeners here.
     io_context.run();
 
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));

@@ -423,7 +423,6 @@ session_output session::feed(std::string_view input) {
 session_output session::tls_started() {
     state_->config.tls_active = true;
     state_->reader.clear();
-    state_->event("event=tls_established");
     return std::exchange(state_->output, {});
 }
 

@@ -19,7 +19,8 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
                                            "imap_literal_max_bytes_unauthenticated",
                                            "imap_append_max_bytes", "imap_commands_before_auth",
                                            "imap_idle_seconds",
-                                           "imap_idle_seconds_unauthenticated"});
+                                           "imap_idle_seconds_unauthenticated",
+                                           "cleartext_login_on_loopback"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
