@@ -1,6 +1,6 @@
-// IMAP connection loop over plain TCP, STARTTLS and implicit TLS, with a deadline re-armed
-// before every read: the autologout timer of RFC 3501 section 5.4, and a short poll while
-// IDLE (RFC 2177) so that changes reach the client within seconds.
+// IMAP connection loop over plain TCP, STARTTLS and implicit TLS. A deadline is re-armed
+// before every read. It is the autologout timer of RFC 3501 section 5.4, or a short poll
+// interval while IDLE (RFC 2177), so that changes reach an idling client within seconds.
 #include "src/net/imap_connection.hpp"
 
 #include "policies/auth_policy.hpp"
