@@ -4,6 +4,7 @@
 #include "src/imap/command_reader.hpp"
 
 #include <algorithm>
+#include <sodium.h>
 
 namespace skrynka::imap {
 
@@ -44,6 +45,9 @@ command_reader::command_reader(std::size_t line_max, literal_limit_function lite
     : line_max_(line_max), literal_limit_(std::move(literal_limit)), lines_(line_max) {}
 
 void command_reader::clear() {
+    // A finished command may have carried a password (LOGIN, AUTHENTICATE), so its
+    // octets are wiped rather than only released.
+    sodium_memzero(command_.data(), command_.size());
     lines_.clear();
     lines_.set_max_line_size(line_max_);
     command_.clear();

@@ -56,7 +56,7 @@ class command_reader {
     // once input is used up. A returned text stays valid until the next call.
     std::optional<frame> next(std::string_view& input);
 
-    // Forgets the partial command and any pending literal (at STARTTLS).
+    // Wipes and forgets the partial command and any pending literal (at STARTTLS).
     void clear();
 
     // True after a refused non-synchronizing literal: later input cannot be framed.

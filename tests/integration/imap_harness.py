@@ -43,7 +43,7 @@ class ImapServer:
 
     def __enter__(self):
         self.server.__enter__()
-        self.server.wait_for_log(f"proto=imaps event=listening address={HOST} port={self.tls_port}")
+        self.server.wait_for_log(f"event=listening proto=imaps address={HOST} port={self.tls_port}")
         return self
 
     def __exit__(self, *exception):
