@@ -1,7 +1,8 @@
 // Commands valid in every state and those without arguments: CAPABILITY, NOOP, LOGOUT
 // and STARTTLS (RFC 3501 sections 6.1 and 6.2.1), ID (RFC 2971), NAMESPACE (RFC 2342)
-// and IDLE (RFC 2177).
+// IDLE (RFC 2177) and ENABLE (RFC 5161).
 #include "src/imap/session_state.hpp"
+#include "src/mime/text.hpp"
 
 namespace skrynka::imap {
 
@@ -86,6 +87,31 @@ command_result run_namespace(command_context& command) {
     }
     command.session.send("* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n");
     return command_result::ok("NAMESPACE completed");
+}
+
+command_result run_enable(command_context& command) {
+    // RFC 5161: unknown capabilities are ignored, and ENABLED lists what this command
+    // turned on.
+    argument_parser& arguments = command.arguments;
+    std::string enabled;
+    if (arguments.at_end()) {
+        return command_result::bad("ENABLE needs at least one capability");
+    }
+    while (arguments.space()) {
+        const auto name = arguments.atom();
+        if (!name) {
+            return command_result::bad("Invalid capability name");
+        }
+        if (mime::iequals(*name, "CONDSTORE") && !command.session.condstore) {
+            command.session.condstore = true;
+            enabled += " CONDSTORE";
+        }
+    }
+    if (!arguments.at_end()) {
+        return command_result::bad("Invalid capability list");
+    }
+    command.session.send("* ENABLED" + enabled + "\r\n");
+    return command_result::ok("ENABLE completed");
 }
 
 command_result run_idle(command_context& command) {

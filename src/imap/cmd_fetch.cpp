@@ -1,5 +1,6 @@
-// FETCH and UID FETCH (RFC 3501 sections 6.4.5 and 6.4.8): message attributes, ENVELOPE
-// and BODYSTRUCTURE from the summary, and body sections decrypted chunk by chunk.
+// FETCH and UID FETCH (RFC 3501 sections 6.4.5 and 6.4.8) with MODSEQ and CHANGEDSINCE
+// (RFC 7162): message attributes, ENVELOPE and BODYSTRUCTURE from the summary, and body
+// sections decrypted chunk by chunk.
 #include "src/imap/message_render.hpp"
 #include "src/imap/response_writer.hpp"
 #include "src/imap/session_state.hpp"
@@ -19,6 +20,7 @@ struct fetch_item {
         body,
         body_structure,
         uid,
+        modseq,        // RFC 7162
         section,       // BODY[...] and BODY.PEEK[...]
         rfc822,        // = BODY[], sets \Seen
         rfc822_header, // = BODY.PEEK[HEADER]
@@ -97,6 +99,9 @@ std::optional<fetch_item> parse_item(argument_parser& arguments) {
     if (arguments.keyword("UID")) {
         return simple(kind::uid);
     }
+    if (arguments.keyword("MODSEQ")) {
+        return simple(kind::modseq);
+    }
     if (arguments.keyword("BODY.PEEK")) {
         return parse_section_item(arguments, true);
     }
@@ -150,7 +155,7 @@ std::optional<std::vector<fetch_item>> parse_items(argument_parser& arguments) {
 bool needs_content(const fetch_item& item) {
     using kind = fetch_item::kind;
     return item.type != kind::flags && item.type != kind::internal_date &&
-           item.type != kind::size && item.type != kind::uid;
+           item.type != kind::size && item.type != kind::uid && item.type != kind::modseq;
 }
 
 bool sets_seen(const fetch_item& item) {
@@ -206,8 +211,37 @@ command_result run_fetch(command_context& command) {
         return command_result::bad("FETCH needs a sequence set and data items");
     }
     auto items = parse_items(arguments);
-    if (!items || !arguments.at_end()) {
+    if (!items) {
         return command_result::bad("Invalid FETCH data items");
+    }
+    // RFC 7162 section 3.1.4: (CHANGEDSINCE n) limits the fetch to messages changed after
+    // mod-sequence n and adds MODSEQ to every response.
+    std::optional<std::int64_t> changed_since;
+    if (arguments.space()) {
+        const auto value =
+            arguments.consume('(') && arguments.keyword("CHANGEDSINCE") && arguments.space()
+                ? arguments.number(63)
+                : std::nullopt;
+        if (!value || !arguments.consume(')')) {
+            return command_result::bad("Unknown FETCH modifier");
+        }
+        changed_since = static_cast<std::int64_t>(*value);
+    }
+    if (!arguments.at_end()) {
+        return command_result::bad("Invalid FETCH data items");
+    }
+    bool has_modseq = false;
+    for (const fetch_item& item : *items) {
+        has_modseq = has_modseq || item.type == kind::modseq;
+    }
+    if (changed_since && !has_modseq) {
+        fetch_item item;
+        item.type = kind::modseq;
+        items->push_back(item);
+        has_modseq = true;
+    }
+    if (has_modseq) {
+        session.condstore = true;
     }
     if (command.uid) {
         bool has_uid = false;
@@ -239,6 +273,9 @@ command_result run_fetch(command_context& command) {
         message_slot& slot = mailbox.messages[index];
         if (slot.expunged) {
             continue; // removed by another session; RFC 2180 section 4.1.2 allows silence
+        }
+        if (changed_since && slot.entry.modseq <= *changed_since) {
+            continue;
         }
         std::unique_ptr<message_content> content;
         if (wants_content) {
@@ -283,6 +320,9 @@ command_result run_fetch(command_context& command) {
             case kind::uid:
                 line += fmt::format("UID {}", slot.entry.uid);
                 break;
+            case kind::modseq:
+                line += fmt::format("MODSEQ ({})", slot.entry.modseq);
+                break;
             case kind::envelope:
                 line += "ENVELOPE ";
                 append_envelope(line, content->summary().envelope_);
@@ -315,6 +355,10 @@ command_result run_fetch(command_context& command) {
         if (flags_changed && !has_flags) {
             separate();
             line += "FLAGS " + format_flag_list(slot.entry.flags, slot.entry.keywords);
+        }
+        if (flags_changed && session.condstore && !has_modseq) {
+            separate();
+            line += fmt::format("MODSEQ ({})", slot.entry.modseq);
         }
         session.send(line + ")\r\n");
     }

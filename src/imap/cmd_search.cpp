@@ -61,7 +61,11 @@ command_result run_search(command_context& command) {
     search_bounds bounds;
     bounds.last_sequence = static_cast<std::uint32_t>(mailbox.messages.size());
     bounds.last_uid = mailbox.messages.empty() ? 0 : mailbox.messages.back().entry.uid;
+    if (program.uses_modseq) {
+        session.condstore = true;
+    }
     std::string line = "* SEARCH";
+    std::int64_t highest_modseq = 0;
     for (std::size_t i = 0; i < mailbox.messages.size(); ++i) {
         const message_slot& slot = mailbox.messages[i];
         if (slot.expunged) {
@@ -78,7 +82,12 @@ command_result run_search(command_context& command) {
         lazy_content content(*session.access, mailbox.info.id, slot.entry);
         if (matches(program.root, message, content, bounds)) {
             line += fmt::format(" {}", command.uid ? slot.entry.uid : i + 1);
+            highest_modseq = std::max(highest_modseq, slot.entry.modseq);
         }
+    }
+    // RFC 7162 section 3.1.5: a search with MODSEQ reports the highest mod-sequence found.
+    if (program.uses_modseq && highest_modseq != 0) {
+        line += fmt::format(" (MODSEQ {})", highest_modseq);
     }
     session.send(line + "\r\n");
     return command_result::ok(command.uid ? "UID SEARCH completed" : "SEARCH completed");

@@ -19,8 +19,18 @@ command_result open_mailbox(command_context& command, bool read_only) {
     session.state = protocol_state::authenticated;
 
     const auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
-    if (!name || !arguments.at_end()) {
+    if (!name) {
         return command_result::bad("Invalid mailbox name");
+    }
+    // RFC 7162 section 3.1.8: the CONDSTORE parameter enables CONDSTORE.
+    if (arguments.space()) {
+        if (!arguments.consume('(') || !arguments.keyword("CONDSTORE") || !arguments.consume(')')) {
+            return command_result::bad("Unknown SELECT parameter");
+        }
+        session.condstore = true;
+    }
+    if (!arguments.at_end()) {
+        return command_result::bad("Unexpected text after the mailbox name");
     }
     const auto info = session.access->find_mailbox(*name);
     if (!info) {
@@ -55,6 +65,8 @@ command_result open_mailbox(command_context& command, bool read_only) {
     }
     session.send(fmt::format("* OK [UIDVALIDITY {}] UIDs valid\r\n", status.uidvalidity));
     session.send(fmt::format("* OK [UIDNEXT {}] Predicted next UID\r\n", status.uidnext));
+    session.send(
+        fmt::format("* OK [HIGHESTMODSEQ {}] Highest mod-sequence\r\n", status.highestmodseq));
 
     session.selected = std::move(mailbox);
     session.state = protocol_state::selected;

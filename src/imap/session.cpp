@@ -57,6 +57,7 @@ constexpr std::array commands = {
     command_entry{"STATUS", after_login, 0, run_status},
     command_entry{"APPEND", after_login, 0, run_append},
     command_entry{"IDLE", after_login, no_updates, run_idle},
+    command_entry{"ENABLE", in_authenticated, 0, run_enable},
     command_entry{"CHECK", in_selected, 0, run_check},
     command_entry{"CLOSE", in_selected, no_updates, run_close},
     command_entry{"UNSELECT", in_selected, no_updates, run_unselect},
@@ -262,7 +263,8 @@ std::string capability_list(const session_state& session) {
     if (session.state == protocol_state::not_authenticated) {
         list += session.login_allowed() ? " AUTH=PLAIN SASL-IR" : " LOGINDISABLED";
     }
-    list += " LITERAL+ ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE";
+    list += " LITERAL+ ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE ENABLE"
+            " CONDSTORE";
     list += fmt::format(" APPENDLIMIT={}", session.config.limits.append_max);
     return list;
 }
@@ -362,7 +364,11 @@ void report_changes(session_state& session, bool allow_expunge, bool uid_form) {
                 if (uid_form) {
                     line += fmt::format("UID {} ", fresh.uid);
                 }
-                line += "FLAGS " + format_flag_list(fresh.flags, fresh.keywords) + ")\r\n";
+                line += "FLAGS " + format_flag_list(fresh.flags, fresh.keywords);
+                if (session.condstore) {
+                    line += fmt::format(" MODSEQ ({})", fresh.modseq);
+                }
+                line += ")\r\n";
                 session.send(line);
             }
             slot.entry = std::move(fresh);

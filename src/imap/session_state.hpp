@@ -42,6 +42,9 @@ struct session_state {
     session_output output;
     std::size_t commands_before_auth = 0;
     std::size_t failed_logins = 0;
+    // CONDSTORE (RFC 7162 section 3.1) is on once the client used a command that enables
+    // it; from then on FETCH responses about flags carry MODSEQ.
+    bool condstore = false;
 
     // The tag of an AUTHENTICATE waiting for the client's response line.
     std::optional<std::string> sasl_tag;
@@ -132,5 +135,6 @@ command_result run_store(command_context& command);
 command_result run_copy(command_context& command);
 command_result run_move(command_context& command);
 command_result run_idle(command_context& command);
+command_result run_enable(command_context& command);
 
 } // namespace skrynka::imap

@@ -5,6 +5,7 @@
 #include "storage/mailbox_types.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using namespace skrynka;
 using namespace skrynka::imap;
@@ -369,4 +370,49 @@ TEST_CASE("session output is the same at every split offset", "[imap][session]")
         };
         CHECK(strip(output) == strip(expected));
     }
+}
+
+TEST_CASE("session CONDSTORE mod-sequences", "[imap][session]") {
+    session_fixture fixture;
+    fixture.deliver(fx_p);
+    fixture.deliver(fx_p);
+    auto engine = fixture.logged_in();
+    CHECK(talk(*engine, "a1 ENABLE CONDSTORE X-UNKNOWN\r\n") ==
+          "* ENABLED CONDSTORE\r\na1 OK ENABLE completed\r\n");
+    const std::string select = talk(*engine, "a2 SELECT INBOX\r\n");
+    const std::size_t at = select.find("* OK [HIGHESTMODSEQ ");
+    REQUIRE(at != std::string::npos);
+    const std::int64_t highest = std::stoll(select.substr(at + 20));
+
+    const std::string stored = talk(*engine, "a3 STORE 1 +FLAGS.SILENT (\\Seen)\r\n");
+    CHECK(stored == fmt::format("* 1 FETCH (MODSEQ ({}))\r\na3 OK STORE completed\r\n",
+                                highest + 1));
+    CHECK(talk(*engine, fmt::format("a4 FETCH 1:* (FLAGS) (CHANGEDSINCE {})\r\n", highest)) ==
+          fmt::format("* 1 FETCH (FLAGS (\\Seen) MODSEQ ({}))\r\na4 OK FETCH completed\r\n",
+                      highest + 1));
+    CHECK(talk(*engine, fmt::format("a5 STORE 1:2 (UNCHANGEDSINCE {}) +FLAGS.SILENT "
+                                    "(\\Flagged)\r\n",
+                                    highest)) ==
+          fmt::format("* 2 FETCH (MODSEQ ({}))\r\na5 OK [MODIFIED 1] Conditional STORE failed\r\n",
+                      highest + 2));
+    CHECK(talk(*engine, "a6 UID SEARCH MODSEQ 1\r\n") ==
+          fmt::format("* SEARCH 1 2 (MODSEQ {})\r\na6 OK UID SEARCH completed\r\n", highest + 2));
+    CHECK(has(talk(*engine, "a7 FETCH 2 (MODSEQ)\r\n"),
+              fmt::format("* 2 FETCH (MODSEQ ({}))", highest + 2)));
+    CHECK(has(talk(*engine, "a8 FETCH 1 (FLAGS) (CHANGEDSINCE x)\r\n"), "a8 BAD"));
+    CHECK(has(talk(*engine, "a9 STATUS INBOX (HIGHESTMODSEQ)\r\n"),
+              fmt::format("(HIGHESTMODSEQ {})", highest + 2)));
+}
+
+TEST_CASE("session CONDSTORE adds MODSEQ to updates", "[imap][session]") {
+    session_fixture fixture;
+    fixture.deliver(fx_p);
+    auto a = fixture.logged_in("INBOX");
+    auto b = fixture.open_session();
+    talk(*b, "b1 LOGIN alice secret\r\n");
+    CHECK(has(talk(*b, "b2 SELECT INBOX (CONDSTORE)\r\n"), "b2 OK"));
+    talk(*a, "a1 STORE 1 +FLAGS.SILENT (\\Answered)\r\n");
+    const std::string update = talk(*b, "b3 NOOP\r\n");
+    CHECK(has(update, "* 1 FETCH (FLAGS (\\Answered) MODSEQ ("));
+    CHECK(has(talk(*b, "b4 SELECT INBOX (BOGUS)\r\n"), "b4 BAD"));
 }
