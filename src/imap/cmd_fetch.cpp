@@ -199,6 +199,55 @@ void append_whole(std::string& out, std::string_view label, message_content& con
     append_literal(out, content.read(range.offset, range.length));
 }
 
+// Appends one data item of a FETCH response. content is null when no item needs it.
+void append_item(std::string& line, const fetch_item& item, const message_entry& entry,
+                 message_content* content) {
+    using kind = fetch_item::kind;
+    switch (item.type) {
+    case kind::flags:
+        line += "FLAGS " + format_flag_list(entry.flags, entry.keywords);
+        break;
+    case kind::internal_date:
+        line += "INTERNALDATE \"" + format_date_time(entry.internal_date) + "\"";
+        break;
+    case kind::size:
+        line += fmt::format("RFC822.SIZE {}", entry.size);
+        break;
+    case kind::uid:
+        line += fmt::format("UID {}", entry.uid);
+        break;
+    case kind::modseq:
+        line += fmt::format("MODSEQ ({})", entry.modseq);
+        break;
+    case kind::envelope:
+        line += "ENVELOPE ";
+        append_envelope(line, content->summary().envelope_);
+        break;
+    case kind::body:
+        line += "BODY ";
+        append_body_structure(line, content->summary().body_, false);
+        break;
+    case kind::body_structure:
+        line += "BODYSTRUCTURE ";
+        append_body_structure(line, content->summary().body_, true);
+        break;
+    case kind::section:
+        append_section(line, *content, item);
+        break;
+    case kind::rfc822:
+        append_whole(line, "RFC822", *content, {0, entry.size});
+        break;
+    case kind::rfc822_header:
+        append_whole(line, "RFC822.HEADER", *content, {0, content->summary().header_size_});
+        break;
+    case kind::rfc822_text: {
+        const mime::body_part& top = content->summary().body_;
+        append_whole(line, "RFC822.TEXT", *content, {top.body_offset_, top.body_length_});
+        break;
+    }
+    }
+}
+
 } // namespace
 
 command_result run_fetch(command_context& command) {
@@ -307,49 +356,7 @@ command_result run_fetch(command_context& command) {
         };
         for (const fetch_item& item : *items) {
             separate();
-            switch (item.type) {
-            case kind::flags:
-                line += "FLAGS " + format_flag_list(slot.entry.flags, slot.entry.keywords);
-                break;
-            case kind::internal_date:
-                line += "INTERNALDATE \"" + format_date_time(slot.entry.internal_date) + "\"";
-                break;
-            case kind::size:
-                line += fmt::format("RFC822.SIZE {}", slot.entry.size);
-                break;
-            case kind::uid:
-                line += fmt::format("UID {}", slot.entry.uid);
-                break;
-            case kind::modseq:
-                line += fmt::format("MODSEQ ({})", slot.entry.modseq);
-                break;
-            case kind::envelope:
-                line += "ENVELOPE ";
-                append_envelope(line, content->summary().envelope_);
-                break;
-            case kind::body:
-                line += "BODY ";
-                append_body_structure(line, content->summary().body_, false);
-                break;
-            case kind::body_structure:
-                line += "BODYSTRUCTURE ";
-                append_body_structure(line, content->summary().body_, true);
-                break;
-            case kind::section:
-                append_section(line, *content, item);
-                break;
-            case kind::rfc822:
-                append_whole(line, "RFC822", *content, {0, slot.entry.size});
-                break;
-            case kind::rfc822_header:
-                append_whole(line, "RFC822.HEADER", *content, {0, content->summary().header_size_});
-                break;
-            case kind::rfc822_text: {
-                const mime::body_part& top = content->summary().body_;
-                append_whole(line, "RFC822.TEXT", *content, {top.body_offset_, top.body_length_});
-                break;
-            }
-            }
+            append_item(line, item, slot.entry, content.get());
         }
         // A fetch that set \Seen reports the new flags (RFC 3501 section 6.4.5).
         if (flags_changed && !has_flags) {

@@ -289,6 +289,8 @@ command_result storage_failure_reply(session_state& session, const std::exceptio
             return command_result::no("[CANNOT] Invalid mailbox name or flag");
         case storage::errc::too_big:
             return command_result::no("[LIMIT] Mailbox is full");
+        case storage::errc::busy:
+            return command_result::no("[INUSE] Mailbox is busy, try again");
         case storage::errc::disk_full:
             return command_result::no("[OVERQUOTA] Server storage is full");
         default:
