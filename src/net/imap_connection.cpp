@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <openssl/ssl.h>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 namespace skrynka::net {
@@ -149,6 +150,8 @@ asio::awaitable<pump_result> pump(Stream& stream, imap::session& engine, storage
         idle_elapsed = std::chrono::seconds{0};
         const std::string_view input(buffer.data(), size);
         output = co_await worker.run([&engine, input] { return engine.feed(input); });
+        // The octets may have carried a password (LOGIN, AUTHENTICATE).
+        sodium_memzero(buffer.data(), size);
     }
 }
 
