@@ -47,6 +47,7 @@ command_reader::command_reader(std::size_t line_max, literal_limit_function lite
 void command_reader::clear() {
     // A finished command may have carried a password (LOGIN, AUTHENTICATE), so its
     // octets are wiped rather than only released.
+    // NOTE: net::line_reader keeps its own copy of the last line and does not wipe it.
     sodium_memzero(command_.data(), command_.size());
     lines_.clear();
     lines_.set_max_line_size(line_max_);
