@@ -1,7 +1,8 @@
 // LIST and LSUB (RFC 3501 sections 6.3.8 and 6.3.9) with the CHILDREN attributes
 // (RFC 3348) and special-use attributes in every LIST (RFC 6154 section 2 allows them
 // without being asked, and Apple Mail and Evolution need them there). The extended
-// forms LIST (SPECIAL-USE) ... and RETURN (SPECIAL-USE) of RFC 6154 are understood too.
+// forms LIST (SPECIAL-USE) ... and RETURN (SPECIAL-USE STATUS (...)) that iOS sends
+// (RFC 6154, RFC 5819) are understood too, though LIST-EXTENDED is not advertised.
 #include "src/imap/mailbox_name.hpp"
 #include "src/imap/response_writer.hpp"
 #include "src/imap/session_state.hpp"
@@ -65,15 +66,21 @@ command_result list_mailboxes(command_context& command, bool lsub) {
     if (!reference || !pattern) {
         return command_result::bad("LIST needs a reference and a pattern");
     }
+    // RETURN options: special-use and children attributes are always sent, and
+    // STATUS (RFC 5819) adds a STATUS response after each listed mailbox.
+    std::optional<std::vector<std::string_view>> status_items;
     if (!lsub && arguments.space()) {
-        // RETURN options: special-use and children attributes are always sent.
-        // TODO: RETURN (STATUS ...) of RFC 5819 is not implemented.
         if (!arguments.keyword("RETURN") || !arguments.space() || !arguments.consume('(')) {
             return command_result::bad("Invalid LIST return options");
         }
         while (!arguments.consume(')')) {
             arguments.space();
-            if (!arguments.atom()) {
+            if (arguments.keyword("STATUS")) {
+                status_items = arguments.space() ? parse_status_items(arguments) : std::nullopt;
+                if (!status_items) {
+                    return command_result::bad("Invalid LIST return options");
+                }
+            } else if (!arguments.atom()) {
                 return command_result::bad("Invalid LIST return options");
             }
         }
@@ -126,6 +133,9 @@ command_result list_mailboxes(command_context& command, bool lsub) {
         line += ") \"/\" ";
         append_astring(line, wire_name);
         session.send(line + "\r\n");
+        if (status_items) {
+            session.send(format_status(mailbox, session.access->status(mailbox.id), *status_items));
+        }
     }
     return command_result::ok(std::string(word) + " completed");
 }

@@ -118,17 +118,15 @@ command_result run_unsubscribe(command_context& command) {
     return subscribe(command, false);
 }
 
-command_result run_status(command_context& command) {
-    argument_parser& arguments = command.arguments;
-    const auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
-    if (!name || !arguments.space() || !arguments.consume('(')) {
-        return command_result::bad("STATUS needs a mailbox and a list of items");
+std::optional<std::vector<std::string_view>> parse_status_items(argument_parser& arguments) {
+    if (!arguments.consume('(')) {
+        return std::nullopt;
     }
     std::vector<std::string_view> items;
     while (true) {
         const auto item = arguments.atom();
         if (!item) {
-            return command_result::bad("Invalid STATUS item");
+            return std::nullopt;
         }
         bool known = false;
         for (const std::string_view valid :
@@ -139,34 +137,29 @@ command_result run_status(command_context& command) {
             }
         }
         if (!known) {
-            return command_result::bad("Unknown STATUS item");
+            return std::nullopt;
         }
         if (arguments.consume(')')) {
-            break;
+            return items;
         }
         if (!arguments.space()) {
-            return command_result::bad("Invalid STATUS item list");
+            return std::nullopt;
         }
     }
-    if (!arguments.at_end()) {
-        return command_result::bad("Unexpected text after STATUS");
-    }
+}
 
-    mail_access& access = *command.session.access;
-    const auto info = access.find_mailbox(*name);
-    if (!info) {
-        return command_result::no("[NONEXISTENT] No such mailbox");
-    }
-    const storage::mailbox_status status = access.status(info->id);
+std::string format_status(const storage::mailbox_info& mailbox,
+                          const storage::mailbox_status& status,
+                          const std::vector<std::string_view>& items) {
     std::string line = "* STATUS ";
-    append_astring(line, encode_mailbox_name(info->name));
+    append_astring(line, encode_mailbox_name(mailbox.name));
     line += " (";
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) {
             line += ' ';
         }
         const std::string_view item = items[i];
-        std::int64_t value = 0;
+        std::int64_t value = 0; // RECENT: \Recent is not kept
         if (item == "MESSAGES") {
             value = status.messages;
         } else if (item == "UIDNEXT") {
@@ -180,7 +173,23 @@ command_result run_status(command_context& command) {
         }
         line += fmt::format("{} {}", item, value);
     }
-    command.session.send(line + ")\r\n");
+    return line + ")\r\n";
+}
+
+command_result run_status(command_context& command) {
+    argument_parser& arguments = command.arguments;
+    const auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    const auto items = name && arguments.space() ? parse_status_items(arguments) : std::nullopt;
+    if (!items || !arguments.at_end()) {
+        return command_result::bad("STATUS needs a mailbox and a list of items");
+    }
+
+    mail_access& access = *command.session.access;
+    const auto info = access.find_mailbox(*name);
+    if (!info) {
+        return command_result::no("[NONEXISTENT] No such mailbox");
+    }
+    command.session.send(format_status(*info, access.status(info->id), *items));
     return command_result::ok("STATUS completed");
 }
 

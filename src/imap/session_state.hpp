@@ -101,6 +101,14 @@ std::optional<std::string> mailbox_argument(argument_parser& arguments);
 std::optional<std::vector<std::size_t>> resolve_messages(const selected_mailbox& mailbox,
                                                          const sequence_set& set, bool uid);
 
+// Parses a STATUS item list such as "(MESSAGES UNSEEN)". Returns nullopt when it is
+// malformed or names an unknown item.
+std::optional<std::vector<std::string_view>> parse_status_items(argument_parser& arguments);
+// Formats the untagged STATUS response for items, in the order given.
+std::string format_status(const storage::mailbox_info& mailbox,
+                          const storage::mailbox_status& status,
+                          const std::vector<std::string_view>& items);
+
 // Command handlers, one file each or per small group.
 command_result run_capability(command_context& command);
 command_result run_noop(command_context& command);

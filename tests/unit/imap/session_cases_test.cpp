@@ -202,6 +202,12 @@ TEST_CASE("session special-use in LIST and LSUB", "[imap][session]") {
     CHECK_FALSE(has(special, "INBOX"));
     CHECK(has(special, "\\Junk"));
     CHECK(has(talk(*engine, "a4 LIST \"\" \"*\" RETURN (SPECIAL-USE)\r\n"), "\\Sent"));
+    const std::string with_status =
+        talk(*engine, "a8 LIST \"\" \"*\" RETURN (SPECIAL-USE STATUS (UNSEEN MESSAGES))\r\n");
+    CHECK(has(with_status, "* LIST (\\HasNoChildren) \"/\" INBOX\r\n"
+                           "* STATUS INBOX (UNSEEN 0 MESSAGES 0)\r\n"));
+    CHECK(has(with_status, "* STATUS Sent (UNSEEN 0 MESSAGES 0)\r\n"));
+    CHECK(has(talk(*engine, "a9 LIST \"\" \"*\" RETURN (STATUS (BOGUS))\r\n"), "a9 BAD"));
     CHECK(talk(*engine, "a6 LIST \"\" \"\"\r\n") ==
           "* LIST (\\Noselect) \"/\" \"\"\r\na6 OK LIST completed\r\n");
     CHECK(has(talk(*engine, "a7 LIST \"\" inbox\r\n"), "* LIST (\\HasNoChildren) \"/\" INBOX"));
@@ -385,8 +391,8 @@ TEST_CASE("session CONDSTORE mod-sequences", "[imap][session]") {
     const std::int64_t highest = std::stoll(select.substr(at + 20));
 
     const std::string stored = talk(*engine, "a3 STORE 1 +FLAGS.SILENT (\\Seen)\r\n");
-    CHECK(stored == fmt::format("* 1 FETCH (MODSEQ ({}))\r\na3 OK STORE completed\r\n",
-                                highest + 1));
+    CHECK(stored ==
+          fmt::format("* 1 FETCH (MODSEQ ({}))\r\na3 OK STORE completed\r\n", highest + 1));
     CHECK(talk(*engine, fmt::format("a4 FETCH 1:* (FLAGS) (CHANGEDSINCE {})\r\n", highest)) ==
           fmt::format("* 1 FETCH (FLAGS (\\Seen) MODSEQ ({}))\r\na4 OK FETCH completed\r\n",
                       highest + 1));
