@@ -123,13 +123,42 @@ def literal_limits_and_autologout(folder):
         check_equal(read_until(sock, b"\r\n"), b"a2 BAD Invalid literal size\r\n", "negative literal")
         sock.sendall(b"a3 NOOP\r\n")
         check_in(b"a3 OK", read_until(sock, b"a3 "), "NOOP after refused literals")
-        # Say nothing more: the pre-login timer ends the session with one BYE.
+        # Start a command and never finish it: the pre-login timer ends the session with
+        # one BYE all the same.
+        sock.sendall(b"a4 LOGIN {5}\r\nali")
+        check_in(b"+ ", read_until(sock, b"\r\n"), "continuation for the unfinished literal")
         start = time.monotonic()
         rest = read_until(sock, b"\r\n", timeout=10)
         check(rest.startswith(b"* BYE"), f"autologout reply: {rest!r}")
         sock.settimeout(2)
         check_equal(sock.recv(100), b"", "connection closed after BYE")
         check(time.monotonic() - start < 8, "autologout took too long")
+        sock.close()
+
+
+def resident_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS line")
+
+
+@test
+def huge_append_is_refused_without_allocation(folder):
+    with ImapServer(folder) as server:
+        sock = client_tls_context().wrap_socket(socket.create_connection((HOST, server.tls_port)))
+        read_until(sock, b"\r\n")
+        sock.sendall(b"l LOGIN alice@example.org \"" + PASSWORD.encode() + b"\"\r\n")
+        read_until(sock, b"l OK")
+        before = resident_kib(server.server.process.pid)
+        sock.sendall(b"a8 APPEND INBOX {2000000000}\r\n")
+        check_equal(read_until(sock, b"\r\n"), b"a8 NO [TOOBIG] Message exceeds APPENDLIMIT\r\n",
+                    "APPEND of 2 GB")
+        sock.sendall(b"a9 NOOP\r\n")
+        check_in(b"a9 OK", read_until(sock, b"a9 "), "NOOP after the refused APPEND")
+        growth = resident_kib(server.server.process.pid) - before
+        check(growth < 4096, f"server grew by {growth} KiB after a refused 2 GB literal")
         sock.close()
 
 
