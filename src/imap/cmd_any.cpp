@@ -106,6 +106,10 @@ command_result run_enable(command_context& command) {
             command.session.condstore = true;
             enabled += " CONDSTORE";
         }
+        if (mime::iequals(*name, "UTF8=ACCEPT") && !command.session.utf8_accept) {
+            command.session.utf8_accept = true;
+            enabled += " UTF8=ACCEPT";
+        }
     }
     if (!arguments.at_end()) {
         return command_result::bad("Invalid capability list");

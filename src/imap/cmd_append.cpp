@@ -58,7 +58,8 @@ bool parse_flags_argument(argument_parser& arguments, std::uint32_t& flags,
 command_result run_append(command_context& command) {
     session_state& session = command.session;
     argument_parser& arguments = command.arguments;
-    const auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    const auto name =
+        arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
     if (!name || !arguments.space()) {
         return command_result::bad("APPEND needs a mailbox and a message");
     }
@@ -78,8 +79,19 @@ command_result run_append(command_context& command) {
         }
         internal_date = *parsed;
     }
-    // TODO: the RFC 6855 form UTF8 (~{n}) comes with UTF8=ACCEPT, which is not offered.
-    const auto message = arguments.literal();
+    // RFC 6855 section 4: after ENABLE UTF8=ACCEPT the message may come as UTF8 (~{n}).
+    std::optional<std::string_view> message;
+    if (arguments.keyword("UTF8")) {
+        if (!session.utf8_accept || !arguments.space() || !arguments.consume('(')) {
+            return command_result::bad("APPEND UTF8 needs ENABLE UTF8=ACCEPT and (~{n})");
+        }
+        message = arguments.literal();
+        if (!message || !arguments.consume(')')) {
+            return command_result::bad("APPEND UTF8 needs the message as (~{n})");
+        }
+    } else {
+        message = arguments.literal();
+    }
     if (!message || !arguments.at_end()) {
         return command_result::bad("APPEND needs the message as a literal");
     }

@@ -24,7 +24,8 @@ command_result transfer(command_context& command, bool move) {
     argument_parser& arguments = command.arguments;
     const auto text = arguments.space() ? arguments.sequence_text() : std::nullopt;
     const auto set = text ? sequence_set::parse(*text) : std::nullopt;
-    const auto name = set && arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    const auto name =
+        set && arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
     if (!name || !arguments.at_end()) {
         return command_result::bad("Expected a sequence set and a mailbox name");
     }

@@ -108,7 +108,8 @@ command_result list_mailboxes(command_context& command, bool lsub) {
 
     const std::vector<storage::mailbox_info> mailboxes = session.access->list_mailboxes();
     for (const storage::mailbox_info& mailbox : mailboxes) {
-        const std::string wire_name = encode_mailbox_name(mailbox.name);
+        const std::string wire_name =
+            session.utf8_accept ? mailbox.name : encode_mailbox_name(mailbox.name);
         if (!pattern_matches(wire_pattern, wire_name)) {
             continue;
         }
@@ -131,10 +132,11 @@ command_result list_mailboxes(command_context& command, bool lsub) {
             line += " \\Subscribed";
         }
         line += ") \"/\" ";
-        append_astring(line, wire_name);
+        append_mailbox_name(line, session, mailbox.name);
         session.send(line + "\r\n");
         if (status_items) {
-            session.send(format_status(mailbox, session.access->status(mailbox.id), *status_items));
+            session.send(
+                format_status(session, mailbox, session.access->status(mailbox.id), *status_items));
         }
     }
     return command_result::ok(std::string(word) + " completed");

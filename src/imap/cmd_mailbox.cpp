@@ -17,7 +17,7 @@ bool is_inbox(std::string_view name) {
 
 std::optional<std::string> single_mailbox(command_context& command) {
     argument_parser& arguments = command.arguments;
-    auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    auto name = arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
     if (!name || !arguments.at_end()) {
         return std::nullopt;
     }
@@ -79,8 +79,10 @@ command_result run_delete(command_context& command) {
 
 command_result run_rename(command_context& command) {
     argument_parser& arguments = command.arguments;
-    const auto from = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
-    const auto to = from && arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    const auto from =
+        arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
+    const auto to =
+        from && arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
     if (!from || !to || !arguments.at_end()) {
         return command_result::bad("RENAME needs two mailbox names");
     }
@@ -148,11 +150,11 @@ std::optional<std::vector<std::string_view>> parse_status_items(argument_parser&
     }
 }
 
-std::string format_status(const storage::mailbox_info& mailbox,
+std::string format_status(const session_state& session, const storage::mailbox_info& mailbox,
                           const storage::mailbox_status& status,
                           const std::vector<std::string_view>& items) {
     std::string line = "* STATUS ";
-    append_astring(line, encode_mailbox_name(mailbox.name));
+    append_mailbox_name(line, session, mailbox.name);
     line += " (";
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i > 0) {
@@ -178,7 +180,8 @@ std::string format_status(const storage::mailbox_info& mailbox,
 
 command_result run_status(command_context& command) {
     argument_parser& arguments = command.arguments;
-    const auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    const auto name =
+        arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
     const auto items = name && arguments.space() ? parse_status_items(arguments) : std::nullopt;
     if (!items || !arguments.at_end()) {
         return command_result::bad("STATUS needs a mailbox and a list of items");
@@ -189,7 +192,7 @@ command_result run_status(command_context& command) {
     if (!info) {
         return command_result::no("[NONEXISTENT] No such mailbox");
     }
-    command.session.send(format_status(*info, access.status(info->id), *items));
+    command.session.send(format_status(command.session, *info, access.status(info->id), *items));
     return command_result::ok("STATUS completed");
 }
 

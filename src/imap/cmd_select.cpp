@@ -18,7 +18,8 @@ command_result open_mailbox(command_context& command, bool read_only) {
     session.selected.reset();
     session.state = protocol_state::authenticated;
 
-    const auto name = arguments.space() ? mailbox_argument(arguments) : std::nullopt;
+    const auto name =
+        arguments.space() ? mailbox_argument(command.session, arguments) : std::nullopt;
     if (!name) {
         return command_result::bad("Invalid mailbox name");
     }

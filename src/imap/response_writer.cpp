@@ -16,13 +16,13 @@ constexpr std::size_t quoted_max = 1024;
 constexpr std::array<std::string_view, 12> month_names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-bool fits_quoted(std::string_view value) {
+bool fits_quoted(std::string_view value, bool utf8) {
     if (value.size() > quoted_max) {
         return false;
     }
     for (const char c : value) {
         const auto octet = static_cast<unsigned char>(c);
-        if (octet == 0 || octet == '\r' || octet == '\n' || octet >= 0x80) {
+        if (octet == 0 || octet == '\r' || octet == '\n' || (octet >= 0x80 && !utf8)) {
             return false;
         }
     }
@@ -115,8 +115,8 @@ void append_literal(std::string& out, std::string_view value) {
     out.append(value);
 }
 
-void append_string(std::string& out, std::string_view value) {
-    if (!fits_quoted(value)) {
+void append_string(std::string& out, std::string_view value, bool utf8) {
+    if (!fits_quoted(value, utf8)) {
         append_literal(out, value);
         return;
     }
@@ -138,7 +138,7 @@ void append_nstring(std::string& out, const std::optional<std::string>& value) {
     append_string(out, *value);
 }
 
-void append_astring(std::string& out, std::string_view value) {
+void append_astring(std::string& out, std::string_view value, bool utf8) {
     bool atom = !value.empty() && value.size() != 3;
     if (value.size() == 3) {
         atom = !(std::tolower(value[0]) == 'n' && std::tolower(value[1]) == 'i' &&
@@ -150,7 +150,7 @@ void append_astring(std::string& out, std::string_view value) {
     if (atom) {
         out.append(value);
     } else {
-        append_string(out, value);
+        append_string(out, value, utf8);
     }
 }
 

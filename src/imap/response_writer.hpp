@@ -11,14 +11,16 @@
 namespace skrynka::imap {
 
 // Appends value as a quoted string when every octet may appear in one (7-bit, no CR,
-// LF or NUL) and it is short, else as a literal {n} CR LF followed by the octets.
-void append_string(std::string& out, std::string_view value);
+// LF or NUL) and it is short, else as a literal {n} CR LF followed by the octets. With
+// utf8, octets above 0x7f may be quoted too (RFC 6855 section 3); value must then be
+// valid UTF-8.
+void append_string(std::string& out, std::string_view value, bool utf8 = false);
 // Appends value as a literal, whatever it contains.
 void append_literal(std::string& out, std::string_view value);
 // Appends NIL for nullopt, else append_string.
 void append_nstring(std::string& out, const std::optional<std::string>& value);
 // Appends value as an atom when it is one (and not "NIL"), else as a string.
-void append_astring(std::string& out, std::string_view value);
+void append_astring(std::string& out, std::string_view value, bool utf8 = false);
 
 // Formats the flags and keywords of a message as a parenthesised flag list.
 std::string format_flag_list(std::uint32_t flags, const std::vector<std::string>& keywords,

@@ -5,6 +5,7 @@
 #include "src/imap/mailbox_name.hpp"
 #include "src/imap/response_writer.hpp"
 #include "src/imap/session_state.hpp"
+#include "src/mime/charset.hpp"
 #include "src/mime/text.hpp"
 #include "storage/error.hpp"
 
@@ -264,17 +265,39 @@ std::string capability_list(const session_state& session) {
         list += session.login_allowed() ? " AUTH=PLAIN SASL-IR" : " LOGINDISABLED";
     }
     list += " LITERAL+ ID IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE ENABLE"
-            " CONDSTORE";
+            " CONDSTORE UTF8=ACCEPT";
     list += fmt::format(" APPENDLIMIT={}", session.config.limits.append_max);
     return list;
 }
 
-std::optional<std::string> mailbox_argument(argument_parser& arguments) {
+std::optional<std::string> mailbox_argument(const session_state& session,
+                                            argument_parser& arguments) {
     const auto wire = arguments.astring();
     if (!wire) {
         return std::nullopt;
     }
-    return decode_mailbox_name(*wire);
+    if (!session.utf8_accept) {
+        return decode_mailbox_name(*wire);
+    }
+    std::string checked;
+    mime::append_valid_utf8(*wire, checked);
+    for (const char c : checked) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            return std::nullopt;
+        }
+    }
+    if (checked != *wire) {
+        return std::nullopt;
+    }
+    return checked;
+}
+
+void append_mailbox_name(std::string& out, const session_state& session, std::string_view name) {
+    if (session.utf8_accept) {
+        append_astring(out, name, true);
+    } else {
+        append_astring(out, encode_mailbox_name(name));
+    }
 }
 
 command_result storage_failure_reply(session_state& session, const std::exception& error,

@@ -45,6 +45,9 @@ struct session_state {
     // CONDSTORE (RFC 7162 section 3.1) is on once the client used a command that enables
     // it; from then on FETCH responses about flags carry MODSEQ.
     bool condstore = false;
+    // After ENABLE UTF8=ACCEPT (RFC 6855) mailbox names travel as UTF-8 instead of
+    // modified UTF-7, and APPEND takes the UTF8 data item.
+    bool utf8_accept = false;
 
     // The tag of an AUTHENTICATE waiting for the client's response line.
     std::optional<std::string> sasl_tag;
@@ -92,9 +95,13 @@ std::vector<message_entry> load_messages(session_state& session);
 command_result storage_failure_reply(session_state& session, const std::exception& error,
                                      std::string_view action);
 
-// Decodes a mailbox argument from modified UTF-7. Returns nullopt when the wire form
-// is not canonical.
-std::optional<std::string> mailbox_argument(argument_parser& arguments);
+// Reads a mailbox argument: modified UTF-7, or UTF-8 after ENABLE UTF8=ACCEPT. Returns
+// nullopt when the modified UTF-7 is not canonical or the UTF-8 is invalid.
+std::optional<std::string> mailbox_argument(const session_state& session,
+                                            argument_parser& arguments);
+
+// Appends a mailbox name in the session's wire form.
+void append_mailbox_name(std::string& out, const session_state& session, std::string_view name);
 
 // Resolves a sequence set (or UID set) to indexes into session.selected->messages.
 // Returns nullopt when a sequence number is beyond the mailbox (BAD).
@@ -105,7 +112,7 @@ std::optional<std::vector<std::size_t>> resolve_messages(const selected_mailbox&
 // malformed or names an unknown item.
 std::optional<std::vector<std::string_view>> parse_status_items(argument_parser& arguments);
 // Formats the untagged STATUS response for items, in the order given.
-std::string format_status(const storage::mailbox_info& mailbox,
+std::string format_status(const session_state& session, const storage::mailbox_info& mailbox,
                           const storage::mailbox_status& status,
                           const std::vector<std::string_view>& items);
 

@@ -422,3 +422,25 @@ TEST_CASE("session CONDSTORE adds MODSEQ to updates", "[imap][session]") {
     CHECK(has(update, "* 1 FETCH (FLAGS (\\Answered) MODSEQ ("));
     CHECK(has(talk(*b, "b4 SELECT INBOX (BOGUS)\r\n"), "b4 BAD"));
 }
+
+TEST_CASE("session UTF8=ACCEPT names and APPEND", "[imap][session]") {
+    session_fixture fixture;
+    auto engine = fixture.logged_in();
+    CHECK(has(talk(*engine, "a1 CREATE \"Tom &- Jerry\"\r\n"), "a1 OK"));
+    CHECK(has(talk(*engine, "a2 CREATE \"Entw&APw-rfe\"\r\n"), "a2 OK"));
+    CHECK(has(talk(*engine, "a3 APPEND INBOX (\\Seen) UTF8 (~{5+}\r\nhello)\r\n"), "a3 BAD"));
+    CHECK(talk(*engine, "a4 ENABLE UTF8=ACCEPT\r\n") ==
+          "* ENABLED UTF8=ACCEPT\r\na4 OK ENABLE completed\r\n");
+    const std::string list = talk(*engine, "a5 LIST \"\" \"*\"\r\n");
+    CHECK(has(list, "* LIST (\\HasNoChildren) \"/\" \"Tom & Jerry\"\r\n"));
+    CHECK(has(list, "* LIST (\\HasNoChildren) \"/\" \"Entwürfe\"\r\n"));
+    CHECK_FALSE(has(list, "&APw-"));
+    CHECK(has(talk(*engine, "a6 SELECT \"Entwürfe\"\r\n"), "a6 OK"));
+    CHECK(has(talk(*engine, "a7 CREATE \"bad\xC3\"\r\n"), "a7 BAD"));
+
+    CHECK(talk(*engine, "a8 APPEND INBOX (\\Seen) UTF8 (~{153}\r\n") ==
+          "+ Ready for literal data\r\n");
+    const std::string appended = talk(*engine, fx_append + ")\r\n");
+    CHECK(has(appended, "a8 OK [APPENDUID "));
+    CHECK(has(talk(*engine, "a9 STATUS INBOX (MESSAGES)\r\n"), "(MESSAGES 1)"));
+}

@@ -142,6 +142,7 @@ TEST_CASE("session modified UTF-7 mailbox names", "[imap][session]") {
     CHECK(has(talk(*engine, "a6 CREATE \"&U,BTFw-&ZeVnLIqe-\"\r\n"), "a6 BAD"));
     CHECK(has(talk(*engine, "a7 CREATE \"A&AGE-\"\r\n"), "a7 BAD"));
     CHECK(has(talk(*engine, "a8 SELECT \"Tom &- Jerry\"\r\n"), "a8 OK"));
+    // Raw UTF-8 names need ENABLE UTF8=ACCEPT.
     CHECK(has(talk(*engine, "a9 CREATE \"Entw\xC3\xBCrfe2\"\r\n"), "a9 BAD"));
     CHECK(fixture.store->find_mailbox("Entwürfe"));
     CHECK(fixture.store->find_mailbox("Tom & Jerry"));
