@@ -30,7 +30,7 @@ struct limit_values {
     std::int64_t audit_checkpoint_interval = 1000;
 
     // IMAP (RFC 3501). A command line is counted without its literals; RFC 7162 section 4
-    // asks clients to keep lines under 8192 octets, so the default leaves room.
+    // recommends that clients to keep lines under 8192 octets, so the default leaves room.
     std::int64_t imap_line_max_bytes = 65536;
     // The largest literal accepted outside APPEND once logged in, and the largest one
     // accepted before login, where only LOGIN and AUTHENTICATE take literals.
@@ -40,7 +40,7 @@ struct limit_values {
     std::int64_t imap_append_max_bytes = 50 * 1024 * 1024;
     // Commands accepted before a successful login; the session then ends with BYE.
     std::int64_t imap_commands_before_auth = 30;
-    // Inactivity before the server ends a session. RFC 3501 section 5.4 asks for at least
+    // Inactivity before the server ends a session. RFC 3501 section 5.4 requires at least
     // 30 minutes once logged in; before login a short timer frees the connection sooner.
     std::int64_t imap_idle_seconds = 1860;
     std::int64_t imap_idle_seconds_unauthenticated = 60;

@@ -118,8 +118,8 @@ std::optional<frame> command_reader::finish_line(const net::line& line) {
     }
     literal_total_ += marker.size;
     command_ += "\r\n";
-    // The next line must fit in what is left of the line budget; at least one octet
-    // keeps line_reader usable and reports the overflow as line_too_long.
+    // The next line must fit in what is left of the line budget. At least one octet is
+    // left so that line_reader stays usable and reports the overflow as line_too_long.
     if (command_line_bytes_ >= line_max_) {
         command_line_bytes_ = line_max_ - 1;
     }

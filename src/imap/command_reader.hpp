@@ -43,7 +43,7 @@ struct frame {
 };
 
 // Returns the largest total of literal octets the command begun in text may carry.
-// text holds the command so far, up to and including the "{n}" that is being checked.
+// text contains the command so far, up to and including the "{n}" that is being checked.
 using literal_limit_function = std::function<std::uint64_t(std::string_view text)>;
 
 // Splits client input into commands. Not thread-safe; one reader per session. Buffers at
@@ -56,7 +56,7 @@ class command_reader {
     // once input is used up. A returned text stays valid until the next call.
     std::optional<frame> next(std::string_view& input);
 
-    // Wipes and forgets the partial command and any pending literal (at STARTTLS).
+    // Wipes and discards the partial command and any pending literal (at STARTTLS).
     void clear();
 
     // True after a refused non-synchronizing literal: later input cannot be framed.
@@ -77,7 +77,7 @@ class command_reader {
     bool failed_ = false;
 };
 
-// How a line that may end in a literal size ends.
+// The literal size at the end of a line, if any.
 struct literal_marker {
     enum class kind { none, valid, malformed } kind = kind::none;
     std::uint64_t size = 0;

@@ -1,5 +1,5 @@
-// What the IMAP engine needs from storage and login, as interfaces, so the engine runs
-// over the encrypted mailbox store in the server and over memory in tests.
+// Interfaces to storage and login for the IMAP engine, so that the engine runs over the
+// encrypted mailbox store in the server and over memory in tests.
 #pragma once
 
 #include "crypto/secret.hpp"

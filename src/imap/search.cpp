@@ -1,6 +1,6 @@
-// SEARCH. Strings match as substrings without regard to ASCII case; header fields match
-// both their raw and their RFC 2047 decoded value, and BODY and TEXT read the decoded
-// text of every text part, so a search for "Straße" finds quoted-printable UTF-8.
+// SEARCH. Strings match as substrings without regard to ASCII case. Header fields match
+// both their raw and their RFC 2047 decoded value. BODY and TEXT read the decoded text
+// of every text part, so a search for "Straße" finds quoted-printable UTF-8.
 #include "src/imap/search.hpp"
 
 #include "src/imap/response_writer.hpp"

@@ -64,7 +64,7 @@ struct search_program {
 // Parses [CHARSET astring SP] search-key *(SP search-key) up to the end of the command.
 std::variant<search_program, search_error> parse_search(argument_parser& arguments);
 
-// What the evaluator may ask about one message.
+// The attributes of one message that the evaluator reads without decrypting it.
 struct search_message {
     std::uint32_t sequence = 0;
     std::uint32_t uid = 0;

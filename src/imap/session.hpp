@@ -1,5 +1,5 @@
 // The IMAP4rev1 session engine (RFC 3501 section 3 states): pure code over bytes. The
-// network loop feeds it client octets and writes back what it returns; storage and login
+// network loop feeds it client octets and writes back what it returns. Storage and login
 // are reached through mail_access and login_service, which may block, so the loop runs
 // feed() off the network threads.
 #pragma once

@@ -12,7 +12,7 @@
 namespace skrynka::app::server {
 
 // Owns the IMAP listeners and the blocking pool their sessions run on.
-// NOTE: this is a minimal start-up of its own; once a shared server context exists, the
+// NOTE: this is a minimal start-up of its own. Once a shared server context exists, the
 // pool, directory executor and TLS store should come from there.
 class imap_server {
   public:
