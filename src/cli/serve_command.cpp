@@ -1,10 +1,13 @@
 #include "src/cli/serve_command.hpp"
 
+#include "src/cli/audit_trail.hpp"
+#include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
 #include "src/net/tls_context.hpp"
 #include "src/server/imap_service.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -31,6 +34,8 @@ int run_serve(const global_options& globals) {
     instance opened = open_instance(globals);
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
+    storage::audit_log audit = open_audit_log(opened);
+    record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
 
     // The signal set is armed before event=start is logged, so a supervisor that sends
     // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
@@ -43,14 +48,23 @@ int run_serve(const global_options& globals) {
                                                        settings.tls.private_key);
     }
     server::imap_server imap(io_context, settings, opened.directory, tls.get());
+    audit_upkeep upkeep(
+        io_context, audit,
+        std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
+        settings.limits.audit_retention_days);
     signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
         if (!error) {
             received_signal = signal_number;
         }
         // Sessions still running are cut off: every acknowledged write is already durable.
         imap.stop();
+        upkeep.stop();
         io_context.stop();
     });
+
+    record_system_event(audit, storage::audit_event::server_start,
+                        fmt::format("version={} pid={}", SKRYNKA_VERSION, ::getpid()));
+    upkeep.start();
 
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
@@ -64,6 +78,9 @@ int run_serve(const global_options& globals) {
     // TODO: start the SMTP, submission and POP3 listeners here.
     io_context.run();
 
+    record_system_event(audit, storage::audit_event::server_stop,
+                        fmt::format("signal={}", signal_name(received_signal)));
+    audit.checkpoint(storage::audit_checkpoint_kind::shutdown);
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
     return 0;
 }

@@ -36,6 +36,8 @@ class directory_login : public imap::login_service {
             static_cast<std::uint64_t>(settings_.limits.argon2_memory_kib) * 1024};
         std::optional<auth::unlocked_account> account =
             auth::unlock_account(directory_, name, password, unknown_user_params);
+        // TODO: record successful and failed logins in the audit log. serve's audit_log is
+        // not thread-safe, so it needs the same serialization as the directory first.
         if (!account) {
             return nullptr;
         }

@@ -12,15 +12,13 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
     for (const limit& definition : all_limits()) {
         names.insert(std::string(definition.name));
     }
-    REQUIRE(names == std::set<std::string>{"argon2_ops", "argon2_memory_kib", "password_min_length",
-                                           "password_max_length", "key_cache_seconds",
-                                           "audit_checkpoint_interval", "imap_line_max_bytes",
-                                           "imap_literal_max_bytes",
-                                           "imap_literal_max_bytes_unauthenticated",
-                                           "imap_append_max_bytes", "imap_commands_before_auth",
-                                           "imap_idle_seconds",
-                                           "imap_idle_seconds_unauthenticated",
-                                           "cleartext_login_on_loopback"});
+    REQUIRE(names == std::set<std::string>{
+                         "argon2_ops", "argon2_memory_kib", "password_min_length",
+                         "password_max_length", "key_cache_seconds", "audit_checkpoint_interval",
+                         "audit_checkpoint_seconds", "audit_retention_days", "imap_line_max_bytes",
+                         "imap_literal_max_bytes", "imap_literal_max_bytes_unauthenticated",
+                         "imap_append_max_bytes", "imap_commands_before_auth", "imap_idle_seconds",
+                         "imap_idle_seconds_unauthenticated", "cleartext_login_on_loopback"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
