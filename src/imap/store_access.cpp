@@ -119,7 +119,8 @@ void store_access::expunge(storage::mailbox_id mailbox,
         rows_.erase({mailbox, uid});
     }
     // secure_delete zeroed the freed pages; the checkpoint removes the WAL copies.
-    // TODO: write deletion receipts to the audit log once it exists.
+    // TODO: write a signed deletion receipt per expunged message; sessions have no
+    // handle to the audit log yet.
     store_->db().checkpoint_truncate();
 }
 
