@@ -4,6 +4,8 @@
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
+#include "src/net/tls_context.hpp"
+#include "src/server/imap_service.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -40,6 +42,12 @@ int run_serve(const global_options& globals) {
     boost::asio::io_context io_context;
     boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
     int received_signal = 0;
+    std::unique_ptr<net::tls_context_store> tls;
+    if (!settings.tls.certificate.empty()) {
+        tls = std::make_unique<net::tls_context_store>(settings.tls.certificate,
+                                                       settings.tls.private_key);
+    }
+    server::imap_server imap(io_context, settings, opened.directory, tls.get());
     audit_upkeep upkeep(
         io_context, audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
@@ -48,7 +56,10 @@ int run_serve(const global_options& globals) {
         if (!error) {
             received_signal = signal_number;
         }
+        // Sessions still running are cut off: every acknowledged write is already durable.
+        imap.stop();
         upkeep.stop();
+        io_context.stop();
     });
 
     record_system_event(audit, storage::audit_event::server_start,
@@ -63,7 +74,8 @@ int run_serve(const global_options& globals) {
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
                  opened.directory.list_accounts().size());
 
-    // TODO: start the protocol listeners here; serve has none yet.
+    imap.start();
+    // TODO: start the SMTP, submission and POP3 listeners here.
     io_context.run();
 
     record_system_event(audit, storage::audit_event::server_stop,
