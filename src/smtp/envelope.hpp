@@ -22,6 +22,7 @@ struct envelope {
     bool smtputf8 = false;
 
     // Session facts the sink may log or store.
+    std::string session_id;     // the connection's session id
     std::string queue_id;       // unique per transaction, also in the Received header
     std::string helo_name;      // argument of EHLO or HELO as the client sent it
     std::string remote_address; // client IP address without port
