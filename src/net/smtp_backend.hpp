@@ -14,13 +14,21 @@
 
 namespace skrynka::net {
 
+// The outcome of a recipient check.
+struct recipient_check {
+    smtp::recipient_decision decision = smtp::recipient_decision::temporary_failure;
+    // Kept in envelope::recipient_routes for an accepted recipient and handed back to
+    // deliver(); its meaning is the backend's.
+    std::int64_t route = 0;
+};
+
 class smtp_backend {
   public:
     virtual ~smtp_backend() = default;
 
     // Decides on `recipient` for `transaction` as smtp::recipient_policy does. Must not
     // throw; a failed lookup is recipient_decision::temporary_failure.
-    virtual boost::asio::awaitable<smtp::recipient_decision>
+    virtual boost::asio::awaitable<recipient_check>
     check_recipient(const smtp::envelope& transaction, const smtp::mailbox& recipient) = 0;
 
     // Stores `message` for every recipient of `transaction` and returns one status per

@@ -96,9 +96,9 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
 asio::awaitable<smtp::session_output> answer(smtp::session& engine, smtp_backend& backend,
                                              smtp::next_step step) {
     if (step == smtp::next_step::check_recipient) {
-        const smtp::recipient_decision decision = co_await backend.check_recipient(
-            engine.pending_transaction(), engine.pending_recipient());
-        co_return engine.recipient_checked(decision);
+        const recipient_check check = co_await backend.check_recipient(engine.pending_transaction(),
+                                                                       engine.pending_recipient());
+        co_return engine.recipient_checked(check.decision, check.route);
     }
     const std::vector<smtp::delivery_status> results =
         co_await backend.deliver(engine.pending_delivery(), std::move(engine.pending_message()));

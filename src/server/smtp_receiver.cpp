@@ -49,23 +49,26 @@ std::optional<std::string> smtp_receiver::local_address(const smtp::mailbox& rec
     return recipient.local_part + "@" + domain;
 }
 
-boost::asio::awaitable<smtp::recipient_decision>
+boost::asio::awaitable<net::recipient_check>
 smtp_receiver::check_recipient(const smtp::envelope& transaction, const smtp::mailbox& recipient) {
     const std::optional<std::string> address = local_address(recipient);
     if (!address) {
-        co_return smtp::recipient_decision::relay_denied;
+        co_return net::recipient_check{smtp::recipient_decision::relay_denied};
     }
 
     // TODO: a disabled account still receives mail; policies do not say otherwise yet.
     try {
         const std::optional<storage::recipient> found = co_await context_.directory_executor().run(
             [this, &address] { return context_.directory().resolve_recipient(*address); });
-        co_return found ? smtp::recipient_decision::accept : smtp::recipient_decision::unknown_user;
+        if (!found) {
+            co_return net::recipient_check{smtp::recipient_decision::unknown_user};
+        }
+        co_return net::recipient_check{smtp::recipient_decision::accept, found->account};
     } catch (const std::exception& error) {
         spdlog::error("event=recipient_check_failed session={} queue_id={} error={}",
                       transaction.session_id, transaction.queue_id,
                       logging::log_value(error.what()));
-        co_return smtp::recipient_decision::temporary_failure;
+        co_return net::recipient_check{smtp::recipient_decision::temporary_failure};
     }
 }
 
@@ -73,38 +76,23 @@ boost::asio::awaitable<std::vector<smtp::delivery_status>>
 smtp_receiver::deliver(const smtp::envelope& transaction, std::string message) {
     const std::size_t count = transaction.recipients.size();
     std::vector<smtp::delivery_status> results(count, smtp::delivery_status::temporary_failure);
-
-    // Account of each envelope recipient; nothing for one that no longer resolves.
-    std::vector<std::optional<storage::account_id>> accounts(count);
-    try {
-        accounts = co_await context_.directory_executor().run([this, &transaction] {
-            std::vector<std::optional<storage::account_id>> found;
-            for (const smtp::mailbox& recipient : transaction.recipients) {
-                const std::optional<std::string> address = local_address(recipient);
-                std::optional<storage::recipient> match;
-                if (address) {
-                    match = context_.directory().resolve_recipient(*address);
-                }
-                found.push_back(match ? std::optional(match->account) : std::nullopt);
-            }
-            return found;
-        });
-    } catch (const std::exception& error) {
-        spdlog::error("event=delivery_failed session={} queue_id={} error={}",
-                      transaction.session_id, transaction.queue_id,
-                      logging::log_value(error.what()));
+    if (transaction.recipient_routes.size() != count) {
+        spdlog::error("event=delivery_failed session={} queue_id={} error=\"recipients without "
+                      "an account\"",
+                      transaction.session_id, transaction.queue_id);
         co_return results;
     }
+    const std::vector<storage::account_id>& accounts = transaction.recipient_routes;
 
     std::map<storage::account_id, smtp::delivery_status> per_account;
-    for (const std::optional<storage::account_id>& account : accounts) {
-        if (!account || per_account.contains(*account)) {
+    for (const storage::account_id account : accounts) {
+        if (per_account.contains(account)) {
             continue;
         }
         smtp::delivery_status status = smtp::delivery_status::temporary_failure;
         try {
             const std::shared_ptr<account_mailbox> mailbox =
-                co_await context_.mailboxes().find(*account);
+                co_await context_.mailboxes().find(account);
             message::message_attributes attributes;
             attributes.internal_date = seconds_since_epoch();
             storage::new_message sealed =
@@ -114,20 +102,18 @@ smtp_receiver::deliver(const smtp::envelope& transaction, std::string message) {
             const storage::message_uid uid = co_await mailbox->append_to_inbox(std::move(sealed));
             status = smtp::delivery_status::delivered;
             spdlog::info("event=delivered session={} queue_id={} account={} uid={} size={}",
-                         transaction.session_id, transaction.queue_id, *account, uid,
+                         transaction.session_id, transaction.queue_id, account, uid,
                          message.size());
         } catch (const std::exception& error) {
             spdlog::error("event=delivery_failed session={} queue_id={} account={} error={}",
-                          transaction.session_id, transaction.queue_id, *account,
+                          transaction.session_id, transaction.queue_id, account,
                           logging::log_value(error.what()));
         }
-        per_account.emplace(*account, status);
+        per_account.emplace(account, status);
     }
 
     for (std::size_t i = 0; i < count; ++i) {
-        if (accounts[i]) {
-            results[i] = per_account.at(*accounts[i]);
-        }
+        results[i] = per_account.at(accounts[i]);
     }
     co_return results;
 }

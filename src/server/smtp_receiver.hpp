@@ -22,17 +22,20 @@ class smtp_receiver final : public net::smtp_backend {
     explicit smtp_receiver(server_context& context);
 
     // A domain in server.domains: the address resolved through the directory (aliases,
-    // "base+tag" subaddresses) is accepted, an unknown one gets unknown_user. Any other
-    // domain, address literals included, gets relay_denied: this listener never relays.
-    // A directory failure gives temporary_failure.
-    boost::asio::awaitable<smtp::recipient_decision>
+    // "base+tag" subaddresses) is accepted with its account id as route, an unknown one
+    // gets unknown_user. Any other domain, address literals included, gets relay_denied,
+    // because this listener never relays. A directory failure gives temporary_failure.
+    boost::asio::awaitable<net::recipient_check>
     check_recipient(const smtp::envelope& transaction, const smtp::mailbox& recipient) override;
 
-    // Resolves the recipients again (an account may have gone since RCPT), then per
-    // account: seals the message to its public key and appends it to its INBOX. Several
-    // envelope recipients of one account (an alias and the primary address, or two
-    // tags) get one copy. A recipient whose account is gone or whose storage fails is
-    // temporary_failure, with nothing stored for it. Logs event=delivered per copy.
+    // Delivers to the account each recipient's route names: seals the message to the
+    // account's public key and appends it to its INBOX. Several envelope recipients of
+    // one account (an alias and the primary address, or two tags) get one copy. A
+    // recipient whose storage fails is temporary_failure, with nothing stored for it.
+    // Logs event=delivered per copy.
+    // NOTE: the account is not looked up again. An account deleted between RCPT and the
+    // end of data gets 451 unless its database is already open, and then the copy goes
+    // into the deleted account's database file.
     boost::asio::awaitable<std::vector<smtp::delivery_status>>
     deliver(const smtp::envelope& transaction, std::string message) override;
 

@@ -3,6 +3,7 @@
 
 #include "src/smtp/address.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ struct envelope {
     std::optional<mailbox> sender;
     // Accepted forward-paths in RCPT order, without duplicates.
     std::vector<mailbox> recipients;
+    // Parallel to `recipients`: the route the deferred recipient check gave each one (the
+    // server stores the account id), so delivery need not look it up again. 0 in
+    // immediate mode.
+    std::vector<std::int64_t> recipient_routes;
     body_type body = body_type::seven_bit;
     // The transaction was opened with the SMTPUTF8 parameter (RFC 6531 §3.4).
     bool smtputf8 = false;

@@ -83,11 +83,11 @@ const mailbox& session::pending_recipient() const {
     return pending_->recipient;
 }
 
-session_output session::recipient_checked(recipient_decision decision) {
+session_output session::recipient_checked(recipient_decision decision, std::int64_t route) {
     session_output out;
     const mailbox recipient = std::move(pending_->recipient);
     pending_.reset();
-    reply_recipient(recipient, decision, out);
+    reply_recipient(recipient, decision, route, out);
     return resume_with(out);
 }
 

@@ -102,8 +102,9 @@ class session {
     // next_step::check_recipient and until recipient_checked().
     const envelope& pending_transaction() const;
     const mailbox& pending_recipient() const;
-    // Completes the RCPT with `decision`, then processes the kept input.
-    session_output recipient_checked(recipient_decision decision);
+    // Completes the RCPT with `decision`, then processes the kept input. An accepted
+    // recipient keeps `route` beside it in envelope::recipient_routes.
+    session_output recipient_checked(recipient_decision decision, std::int64_t route = 0);
 
     // The message to store, with our trace headers in front, and its envelope; valid
     // after feed() returned next_step::deliver and until delivery_finished(). The caller
@@ -137,7 +138,7 @@ class session {
     void deliver(std::string& message, session_output& out);
     void reply_delivered(const envelope& transaction, std::size_t received_size,
                          const std::vector<delivery_status>& results, session_output& out);
-    void reply_recipient(const mailbox& recipient, recipient_decision decision,
+    void reply_recipient(const mailbox& recipient, recipient_decision decision, std::int64_t route,
                          session_output& out);
     void process(std::string_view input, session_output& out);
     session_output resume_with(session_output& out);

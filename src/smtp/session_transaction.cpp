@@ -159,11 +159,11 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
         pending_ = std::move(question);
         return;
     }
-    reply_recipient(recipient, policy_->check_recipient(*transaction_, recipient), out);
+    reply_recipient(recipient, policy_->check_recipient(*transaction_, recipient), 0, out);
 }
 
 void session::reply_recipient(const mailbox& recipient, recipient_decision decision,
-                              session_output& out) {
+                              std::int64_t route, session_output& out) {
     switch (decision) {
     case recipient_decision::accept:
         break;
@@ -188,6 +188,7 @@ void session::reply_recipient(const mailbox& recipient, recipient_decision decis
     }
     if (!duplicate) {
         transaction_->recipients.push_back(recipient);
+        transaction_->recipient_routes.push_back(route);
         ++counters_.recipients_accepted;
     }
     reply(out, 250, "2.1.5", "Recipient OK");

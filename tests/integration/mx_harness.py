@@ -5,6 +5,7 @@ Each MxInstance lives in the test's folder: `skrynka init --dev`, accounts made 
 SMTP listener. Stored messages are read back with the test-only mailbox_reader
 ($SKRYNKA_MAILBOX_READER), which opens the account's login key slot.
 """
+import atexit
 import os
 import re
 import signal
@@ -21,6 +22,18 @@ PASSWORDS = {
 }
 OTHER_LISTENERS = ["submission.listen=", "submission.listen_tls=", "imap.listen=",
                    "imap.listen_tls=", "pop3.listen=", "pop3.listen_tls=", "admin.listen="]
+
+
+_running = []
+
+
+@atexit.register
+def _kill_leftover_servers():
+    # A failed check leaves its serve running; end it by its process id.
+    for server in _running:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait(timeout=30)
 
 
 def free_port():
@@ -50,6 +63,7 @@ class MxInstance:
         for override in OTHER_LISTENERS + self.overrides:
             args += ["-o", override]
         self.server = server_process(*args)
+        _running.append(self.server)
         self.server.wait_for_log("event=start")
         return self.server
 

@@ -112,3 +112,27 @@ TEST_CASE("deferred session drops input after STARTTLS", "[smtp][session][deferr
     deferred.engine.tls_started({"TLSv1.3", "TLS_AES_256_GCM_SHA384"});
     CHECK(deferred.send("RCPT TO:<alice@example.org>\r\n").rfind("503 ", 0) == 0);
 }
+
+TEST_CASE("deferred session keeps recipient routes", "[smtp][session][deferred]") {
+    deferred_driver deferred;
+    deferred.send("EHLO client.example.net\r\nMAIL FROM:<bob@example.net>\r\n");
+    const char* recipients[] = {"alice@example.org", "nobody@example.org", "bob@example.org",
+                                "alice@example.org"};
+    const recipient_decision decisions[] = {recipient_decision::accept,
+                                            recipient_decision::unknown_user,
+                                            recipient_decision::accept, recipient_decision::accept};
+    for (int i = 0; i < 4; ++i) {
+        const session_output out =
+            deferred.engine.feed(std::string("RCPT TO:<") + recipients[i] + ">\r\n");
+        REQUIRE(out.step == next_step::check_recipient);
+        deferred.engine.recipient_checked(decisions[i], 10 + i);
+    }
+    const session_output out = deferred.engine.feed("DATA\r\nSubject: r\r\n\r\n.\r\n");
+    REQUIRE(out.step == next_step::deliver);
+    const envelope& transaction = deferred.engine.pending_delivery();
+    REQUIRE(transaction.recipients.size() == 2);
+    CHECK(transaction.recipients[0].text() == "alice@example.org");
+    CHECK(transaction.recipients[1].text() == "bob@example.org");
+    // The repeated alice keeps the route of her first RCPT.
+    CHECK(transaction.recipient_routes == std::vector<std::int64_t>{10, 12});
+}
