@@ -35,6 +35,9 @@ void start_smtp_service(server_context& context) {
     runtime->service.tls = context.tls();
     runtime->service.backend = &runtime->receiver;
 
+    // TODO: connections are limited per address only. Messages in flight can take the
+    // number of clients times twice limits.smtp_message_size_max (the received text and
+    // its sealed copy), with no total cap.
     net::listener_config listener_config;
     listener_config.proto = "smtp";
     listener_config.connections_per_address_max =
