@@ -385,6 +385,28 @@ def large_attachment_round_trips(folder):
 
 
 @test
+def storage_failure_replies_451(folder):
+    # A mailbox database that cannot be opened fails that delivery with 451 4.3.0 and
+    # stores nothing; other accounts keep receiving.
+    instance = start(folder)
+    os.remove(os.path.join(instance.state, "mailboxes", "1.db"))
+    with smtplib.SMTP(HOST, instance.port, timeout=30) as client:
+        try:
+            client.sendmail("bob@example.net", ["alice@example.org"], b"Subject: lost\r\n\r\nx\r\n")
+            check(False, "delivery to a missing database was accepted")
+        except smtplib.SMTPDataError as error:
+            check_equal(error.smtp_code, 451, "reply code")
+            check_in(b"4.3.0", error.smtp_error, "reply text")
+        client.sendmail("bob@example.net", ["bob@example.org"], b"Subject: kept\r\n\r\ny\r\n")
+    failed = instance.wait_for_log("event=delivery_failed")
+    check_in("account=1", failed, "failure log line")
+    check_equal(len(instance.inbox("bob@example.org")), 1, "messages for bob")
+    check(not os.path.exists(os.path.join(instance.state, "mailboxes", "1.db")),
+          "a failed delivery created a mailbox database")
+    instance.stop()
+
+
+@test
 def sighup_reloads_the_certificate(folder):
     instance = start(folder)
     instance.server.process.send_signal(signal.SIGHUP)
