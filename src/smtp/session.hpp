@@ -88,7 +88,8 @@ class session {
     // Processes every complete command line or message chunk in `input` and keeps an
     // incomplete line (bounded by the line limits) for the next call. Writing the
     // returned replies after each call is the "flush when the input is drained" rule of
-    // RFC 2920 §3.2, since all octets read so far have been consumed.
+    // RFC 2920 §3.2, since all octets read so far have been consumed. In deferred mode
+    // it may stop at a question instead; call it again only after the answer.
     session_output feed(std::string_view input);
 
     // Resets the session after a completed TLS handshake (RFC 3207 §4.2): no EHLO, no
