@@ -3,6 +3,10 @@
 
 #include "storage/error.hpp"
 
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
 namespace skrynka::app::server {
@@ -11,7 +15,7 @@ account_mailbox::account_mailbox(boost::asio::thread_pool& pool, storage::accoun
                                  std::filesystem::path database_path,
                                  crypto::secret_bytes database_key,
                                  const crypto::user_public_key& public_key)
-    : account_(account), database_path_(std::move(database_path)),
+    : pool_(pool), account_(account), database_path_(std::move(database_path)),
       database_key_(std::move(database_key)), public_key_(public_key), executor_(pool) {}
 
 boost::asio::awaitable<storage::message_uid>
@@ -27,6 +31,40 @@ account_mailbox::append_to_inbox(storage::new_message message) {
     // by the time this call returns, this call or an earlier one has committed the slot
     // or recorded why it failed.
     co_await executor_.run([this] { commit_queued(); });
+
+    if (slot.error) {
+        std::rethrow_exception(slot.error);
+    }
+    co_return slot.uid;
+}
+
+boost::asio::awaitable<storage::message_uid>
+account_mailbox::seal_and_append(const std::function<storage::new_message()>& seal) {
+    append_slot slot;
+    using token_type = const boost::asio::use_awaitable_t<>&;
+    co_await boost::asio::async_initiate<token_type, void()>(
+        [this, &slot, &seal](auto handler) {
+            auto work = boost::asio::make_work_guard(handler);
+            boost::asio::post(pool_, [this, &slot, &seal, handler = std::move(handler),
+                                      work = std::move(work)]() mutable {
+                try {
+                    slot.message = seal();
+                    const std::lock_guard lock(queue_mutex_);
+                    queue_.push_back(&slot);
+                } catch (...) {
+                    slot.error = std::current_exception();
+                }
+                // As in append_to_inbox(): the slot is queued before this call is.
+                boost::asio::post(executor_.get_strand(), [this, handler = std::move(handler),
+                                                           work = std::move(work)]() mutable {
+                    commit_queued();
+                    boost::asio::post(work.get_executor(),
+                                      [handler = std::move(handler)]() mutable { handler(); });
+                    work.reset();
+                });
+            });
+        },
+        boost::asio::use_awaitable);
 
     if (slot.error) {
         std::rethrow_exception(slot.error);

@@ -14,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,7 @@ namespace skrynka::app::server {
 // One account's mailbox database behind its own executor. Thread-safe.
 class account_mailbox {
   public:
+    // `pool` must outlive the object.
     account_mailbox(boost::asio::thread_pool& pool, storage::account_id account,
                     std::filesystem::path database_path, crypto::secret_bytes database_key,
                     const crypto::user_public_key& public_key);
@@ -41,6 +43,14 @@ class account_mailbox {
     // append fails; the message is then not stored at all.
     boost::asio::awaitable<storage::message_uid> append_to_inbox(storage::new_message message);
 
+    // Runs seal() on the blocking pool, then appends its result to INBOX like
+    // append_to_inbox(). The sealed message goes from the pool thread straight to the
+    // commit, without a stop on the awaiting coroutine's thread. Rethrows what seal()
+    // throws, with nothing stored. seal and what it refers to must stay alive until the
+    // co_await completes.
+    boost::asio::awaitable<storage::message_uid>
+    seal_and_append(const std::function<storage::new_message()>& seal);
+
   private:
     struct append_slot {
         storage::new_message message;
@@ -52,6 +62,7 @@ class account_mailbox {
     void commit_queued();
     void open_if_needed();
 
+    boost::asio::thread_pool& pool_;
     storage::account_id account_;
     std::filesystem::path database_path_;
     crypto::secret_bytes database_key_;

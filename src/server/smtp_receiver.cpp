@@ -2,7 +2,6 @@
 
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
-#include "src/server/run_blocking.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -95,11 +94,10 @@ smtp_receiver::deliver(const smtp::envelope& transaction, std::string message) {
                 co_await context_.mailboxes().find(account);
             message::message_attributes attributes;
             attributes.internal_date = seconds_since_epoch();
-            storage::new_message sealed =
-                co_await run_blocking(context_.blocking_pool(), [&message, &mailbox, &attributes] {
+            const storage::message_uid uid =
+                co_await mailbox->seal_and_append([&message, &mailbox, &attributes] {
                     return message::seal_message(message, mailbox->public_key(), attributes);
                 });
-            const storage::message_uid uid = co_await mailbox->append_to_inbox(std::move(sealed));
             status = smtp::delivery_status::delivered;
             spdlog::info("event=delivered session={} queue_id={} account={} uid={} size={}",
                          transaction.session_id, transaction.queue_id, account, uid,

@@ -10,8 +10,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 using namespace skrynka;
@@ -128,4 +130,56 @@ TEST_CASE("group commit reports a missing database", "[server][group_commit]") {
         CHECK(*result.error == storage::errc::not_found);
     }
     CHECK_FALSE(std::filesystem::exists(folder.path() / "1.db"));
+}
+
+TEST_CASE("sealed appends commit or fail alone", "[server][group_commit]") {
+    temp_folder folder;
+    const auto path = folder.path() / "1.db";
+    const crypto::secret_bytes key = crypto::secret_bytes::random(storage::raw_key_size);
+    storage::mailbox_store::open(path, key, storage::open_mode::create_new).create_mailbox("INBOX");
+
+    boost::asio::thread_pool pool(4);
+    const crypto::user_key_pair owner = crypto::generate_user_key_pair();
+    app::server::account_mailbox mailbox(pool, 1, path, crypto::secret_bytes::copy_of(key.bytes()),
+                                         owner.public_key);
+    boost::asio::io_context io;
+    constexpr int count = 20;
+    constexpr int failing = 3;
+    std::vector<outcome> outcomes(count);
+    std::vector<bool> threw(count, false);
+    for (int i = 0; i < count; ++i) {
+        boost::asio::co_spawn(
+            io,
+            [&, i]() -> boost::asio::awaitable<void> {
+                const std::function<storage::new_message()> seal = [i] {
+                    if (i == failing) {
+                        throw std::runtime_error("sealing failed");
+                    }
+                    return make_message(i, true);
+                };
+                try {
+                    outcomes[static_cast<std::size_t>(i)].uid =
+                        co_await mailbox.seal_and_append(seal);
+                } catch (const std::runtime_error&) {
+                    threw[static_cast<std::size_t>(i)] = true;
+                }
+            },
+            boost::asio::detached);
+    }
+    io.run();
+    pool.join();
+
+    std::set<storage::message_uid> uids;
+    for (int i = 0; i < count; ++i) {
+        INFO("message " << i);
+        CHECK(threw[static_cast<std::size_t>(i)] == (i == failing));
+        CHECK(outcomes[static_cast<std::size_t>(i)].uid.has_value() == (i != failing));
+        if (outcomes[static_cast<std::size_t>(i)].uid) {
+            uids.insert(*outcomes[static_cast<std::size_t>(i)].uid);
+        }
+    }
+    CHECK(uids.size() == count - 1);
+    storage::mailbox_store store =
+        storage::mailbox_store::open(path, key, storage::open_mode::open_existing);
+    CHECK(store.list_messages(store.find_mailbox("INBOX")->id).size() == count - 1);
 }
