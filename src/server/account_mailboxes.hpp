@@ -37,7 +37,7 @@ class account_mailbox {
 
     // Appends `message` to INBOX and returns its UID once the transaction containing it
     // has committed (synchronous=FULL, so it is durable). Messages queued while another
-    // commit runs share the next transaction; when that transaction fails, each of them
+    // commit runs share the next transaction. When that transaction fails, each of them
     // is retried in a transaction of its own, so one bad message fails only itself.
     // Throws storage_error when the database cannot be opened, has no INBOX, or the
     // append fails; the message is then not stored at all.
