@@ -71,6 +71,10 @@ class MxInstance:
         status = self.server.stop(signal.SIGTERM)
         self.server.__exit__(None, None, None)
         check(status == 0, f"serve exited with {status}: {self.server.log_lines[-5:]!r}")
+        # A SANITIZE=1 build reports to the same stderr.
+        for line in self.server.log_lines:
+            for sanitizer_marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+                check(sanitizer_marker not in line, f"serve reported a sanitizer error: {line}")
         return status
 
     def kill(self):
