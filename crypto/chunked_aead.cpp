@@ -3,9 +3,8 @@
 #include "crypto/error.hpp"
 #include "crypto/little_endian.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
+#include <sodium.h>
 #include <string_view>
 
 namespace skrynka::crypto {
@@ -42,9 +41,9 @@ std::vector<unsigned char> seal_chunk(const secret_bytes& content_key, const mes
     randombytes_buf(nonce, nonce_size);
 
     auto ad = chunk_associated_data(id, index, total_size);
-    crypto_aead_xchacha20poly1305_ietf_encrypt(chunk.data() + nonce_size, nullptr,
-                                               plaintext.data(), plaintext.size(), ad.data(),
-                                               ad.size(), nullptr, nonce, content_key.data());
+    crypto_aead_xchacha20poly1305_ietf_encrypt(chunk.data() + nonce_size, nullptr, plaintext.data(),
+                                               plaintext.size(), ad.data(), ad.size(), nullptr,
+                                               nonce, content_key.data());
     return chunk;
 }
 
@@ -138,19 +137,27 @@ std::vector<std::vector<unsigned char>> chunk_encryptor::finish() {
 std::vector<std::vector<unsigned char>> encrypt_message(const secret_bytes& content_key,
                                                         const message_id& id,
                                                         std::span<const unsigned char> plaintext) {
-    chunk_encryptor encryptor(content_key, id, plaintext.size());
-    auto chunks = encryptor.update(plaintext);
-    for (auto& chunk : encryptor.finish()) {
-        chunks.push_back(std::move(chunk));
+    // The whole plaintext is already in the caller's memory, so the chunks are sealed
+    // straight from it. chunk_encryptor would copy the key and every chunk into guarded
+    // memory first, and each guarded allocation costs several system calls.
+    require_key(content_key);
+    const std::uint64_t total_size = plaintext.size();
+    const std::uint64_t count = chunk_count(total_size);
+
+    std::vector<std::vector<unsigned char>> chunks;
+    chunks.reserve(count);
+    for (std::uint64_t index = 0; index < count; ++index) {
+        const std::size_t offset = static_cast<std::size_t>(index * chunk_size);
+        const std::size_t size = static_cast<std::size_t>(chunk_plaintext_size(total_size, index));
+        chunks.push_back(
+            seal_chunk(content_key, id, total_size, index, plaintext.subspan(offset, size)));
     }
     return chunks;
 }
 
-std::optional<std::vector<unsigned char>> decrypt_chunk(const secret_bytes& content_key,
-                                                        const message_id& id,
-                                                        std::uint64_t total_size,
-                                                        std::uint64_t index,
-                                                        std::span<const unsigned char> chunk) {
+std::optional<std::vector<unsigned char>>
+decrypt_chunk(const secret_bytes& content_key, const message_id& id, std::uint64_t total_size,
+              std::uint64_t index, std::span<const unsigned char> chunk) {
     initialize();
     require_key(content_key);
     std::uint64_t plaintext_size = chunk_plaintext_size(total_size, index);
@@ -163,9 +170,8 @@ std::optional<std::vector<unsigned char>> decrypt_chunk(const secret_bytes& cont
     auto ad = chunk_associated_data(id, index, total_size);
     std::vector<unsigned char> plaintext(plaintext_size);
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(plaintext.data(), nullptr, nullptr,
-                                                   ciphertext.data(), ciphertext.size(),
-                                                   ad.data(), ad.size(), nonce,
-                                                   content_key.data()) != 0) {
+                                                   ciphertext.data(), ciphertext.size(), ad.data(),
+                                                   ad.size(), nonce, content_key.data()) != 0) {
         return std::nullopt;
     }
     return plaintext;
@@ -188,8 +194,7 @@ std::vector<unsigned char> decrypt_range(const secret_bytes& content_key, const 
     for (std::uint64_t index = first; index <= last; ++index) {
         auto plaintext = decrypt_chunk(content_key, id, total_size, index, read_chunk(index));
         if (!plaintext) {
-            throw crypto_error(errc::authentication_failed,
-                               "message chunk failed to authenticate");
+            throw crypto_error(errc::authentication_failed, "message chunk failed to authenticate");
         }
 
         std::uint64_t chunk_start = index * chunk_size;
@@ -207,8 +212,7 @@ std::vector<unsigned char> decrypt_message(const secret_bytes& content_key, cons
     if (total_size == 0) {
         require_key(content_key);
         if (!decrypt_chunk(content_key, id, 0, 0, read_chunk(0))) {
-            throw crypto_error(errc::authentication_failed,
-                               "message chunk failed to authenticate");
+            throw crypto_error(errc::authentication_failed, "message chunk failed to authenticate");
         }
         return {};
     }

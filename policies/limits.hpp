@@ -54,6 +54,24 @@ struct limit_values {
     // 1 lets a client on a loopback address log in without TLS (a local fetchmail or a
     // test client); 0 requires TLS from every address.
     std::int64_t cleartext_login_on_loopback = 1;
+
+    // SMTP receiving (RFC 5321 §4.5.3). Line limits count the octets including CR LF.
+    std::int64_t smtp_command_line_max = 512;
+    std::int64_t smtp_text_line_max = 1000;
+    std::int64_t smtp_message_size_max = 50 * 1024 * 1024;
+    std::int64_t smtp_recipients_max = 100;
+    std::int64_t smtp_commands_before_mail_max = 50;
+    std::int64_t smtp_errors_max = 10;
+    std::int64_t smtp_connections_per_address_max = 10;
+    // RFC 5321 §4.5.3.2 timeouts in seconds. The server waits server_idle for a command
+    // and data_block for the next octets of message text. The other four are the
+    // client-side values of §4.5.3.2.1 to .6, for the outbound side.
+    std::int64_t smtp_initial_greeting_seconds = 300;
+    std::int64_t smtp_mail_rcpt_seconds = 300;
+    std::int64_t smtp_data_initiation_seconds = 120;
+    std::int64_t smtp_data_block_seconds = 180;
+    std::int64_t smtp_data_termination_seconds = 600;
+    std::int64_t smtp_server_idle_seconds = 300;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

@@ -23,7 +23,11 @@ storage::audit_options audit_options_from(const config::settings& settings) {
 }
 
 storage::audit_log open_audit_log(instance& opened) {
-    return storage::audit_log::open(opened.directory.db(), audit_options_from(opened.settings));
+    return open_audit_log(opened.directory, opened.settings);
+}
+
+storage::audit_log open_audit_log(storage::directory& directory, const config::settings& settings) {
+    return storage::audit_log::open(directory.db(), audit_options_from(settings));
 }
 
 void record_admin_action(instance& opened, storage::audit_event event, std::string_view subject,

@@ -18,6 +18,10 @@ storage::audit_options audit_options_from(const config::settings& settings);
 // storage_error.
 storage::audit_log open_audit_log(instance& opened);
 
+// Opens the audit log in directory with the limits of settings, for a caller that no
+// longer holds the instance's own directory handle.
+storage::audit_log open_audit_log(storage::directory& directory, const config::settings& settings);
+
 // Appends one durable record with actor admin and no remote address, then writes a
 // checkpoint when older records have waited past limits.audit_checkpoint_seconds.
 // Throws storage_error, in which case the caller must not report success.

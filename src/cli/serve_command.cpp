@@ -4,8 +4,9 @@
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
-#include "src/net/tls_context.hpp"
 #include "src/server/imap_service.hpp"
+#include "src/server/server_context.hpp"
+#include "src/server/smtp_service.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include <csignal>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <functional>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -34,49 +36,67 @@ int run_serve(const global_options& globals) {
     instance opened = open_instance(globals);
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
-    storage::audit_log audit = open_audit_log(opened);
+    const std::size_t account_count = opened.directory.list_accounts().size();
+    server::server_context context(settings, std::move(opened.directory));
+
+    // The audit log shares the directory's connection, which now belongs to the context.
+    storage::audit_log audit = open_audit_log(context.directory(), settings);
     record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
+
+    // NOTE: the IMAP server and the audit upkeep timer use the directory connection from
+    // I/O threads while SMTP uses it from the directory executor. SQLite serializes the
+    // calls on one connection, and only the audit log opens transactions in serve.
+    server::imap_server imap(context.io(), settings, context.directory(), context.tls());
+    audit_upkeep upkeep(
+        context.io(), audit,
+        std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
+        settings.limits.audit_retention_days);
 
     // The signal set is armed before event=start is logged, so a supervisor that sends
     // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
-    boost::asio::io_context io_context;
-    boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
+    boost::asio::signal_set signals(context.io(), SIGTERM, SIGINT);
     int received_signal = 0;
-    std::unique_ptr<net::tls_context_store> tls;
-    if (!settings.tls.certificate.empty()) {
-        tls = std::make_unique<net::tls_context_store>(settings.tls.certificate,
-                                                       settings.tls.private_key);
-    }
-    server::imap_server imap(io_context, settings, opened.directory, tls.get());
-    audit_upkeep upkeep(
-        io_context, audit,
-        std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
-        settings.limits.audit_retention_days);
     signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
-        if (!error) {
-            received_signal = signal_number;
+        if (error) {
+            return;
         }
+        received_signal = signal_number;
         // Sessions still running are cut off: every acknowledged write is already durable.
         imap.stop();
         upkeep.stop();
-        io_context.stop();
+        context.stop();
     });
+    boost::asio::signal_set reload_signals(context.io(), SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> reload =
+        [&](const boost::system::error_code& error, int) {
+            if (error) {
+                return;
+            }
+            // reload() logs event=tls_reloaded, or the failure and keeps the old certificate.
+            if (context.tls() != nullptr) {
+                context.tls()->reload();
+            }
+            reload_signals.async_wait(reload);
+        };
+    reload_signals.async_wait(reload);
 
     record_system_event(audit, storage::audit_event::server_start,
                         fmt::format("version={} pid={}", SKRYNKA_VERSION, ::getpid()));
     upkeep.start();
 
+    // Listeners are bound before event=start, so a client may connect once it is logged.
+    server::start_smtp_service(context);
+    imap.start();
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
                  logging::log_value(settings.server.state_dir.string()),
                  logging::log_value(settings.server.hostname),
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
-                 opened.directory.list_accounts().size());
+                 account_count);
 
-    imap.start();
-    // TODO: start the SMTP, submission and POP3 listeners here.
-    io_context.run();
+    // TODO: start the submission and POP3 listeners here.
+    context.run();
 
     record_system_event(audit, storage::audit_event::server_stop,
                         fmt::format("signal={}", signal_name(received_signal)));

@@ -91,9 +91,24 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
 // Writes `first`, then reads, feeds the engine and writes its replies until the engine
 // requests STARTTLS or the close, or the connection fails. Replies are written after
 // each read, once the engine has consumed every complete command (RFC 2920 §3.2).
+// Answers the question a deferred-mode engine stopped at and returns what the engine
+// produced after the answer. Only the backend's calls leave the I/O thread.
+asio::awaitable<smtp::session_output> answer(smtp::session& engine, smtp_backend& backend,
+                                             smtp::next_step step) {
+    if (step == smtp::next_step::check_recipient) {
+        const recipient_check check = co_await backend.check_recipient(engine.pending_transaction(),
+                                                                       engine.pending_recipient());
+        co_return engine.recipient_checked(check.decision, check.route);
+    }
+    const std::vector<smtp::delivery_status> results =
+        co_await backend.deliver(engine.pending_delivery(), std::move(engine.pending_message()));
+    co_return engine.delivery_finished(results);
+}
+
 template <class Stream>
 asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::session_output first,
-                                  const smtp::smtp_limits& limits, const connection_log& log) {
+                                  const smtp_service& service, const connection_log& log) {
+    const smtp::smtp_limits& limits = service.limits;
     std::array<char, read_buffer_size> buffer;
     asio::steady_timer read_deadline(stream.get_executor());
     // Shared with the timer handler, which may run after this frame is gone.
@@ -106,6 +121,13 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
         pump_result result;
         if (!co_await write_replies(stream, output.replies, limits.server_idle, result.reason)) {
             co_return result;
+        }
+        if (output.step == smtp::next_step::check_recipient ||
+            output.step == smtp::next_step::deliver) {
+            // The replies so far are written first, so a client waiting for them does
+            // not wait for the lookup or the commit as well.
+            output = co_await answer(engine, *service.backend, output.step);
+            continue;
         }
         if (output.step != smtp::next_step::read) {
             result.step = output.step;
@@ -197,10 +219,12 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     config.remote_address = info.remote_address;
     config.tls_available = service.tls != nullptr;
     config.limits = service.limits;
-    smtp::session engine(std::move(config), *service.policy, *service.sink);
+    smtp::session engine = service.backend != nullptr
+                               ? smtp::session(std::move(config))
+                               : smtp::session(std::move(config), *service.policy, *service.sink);
 
     beast::tcp_stream plain(std::move(socket));
-    pump_result result = co_await pump(plain, engine, engine.greet(), service.limits, log);
+    pump_result result = co_await pump(plain, engine, engine.greet(), service, log);
     if (result.step != smtp::next_step::start_tls) {
         log_disconnect(log, engine, engine_reason(engine, result), false);
         boost::system::error_code ignored;
@@ -228,7 +252,7 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     const smtp::tls_details details = describe_tls(secure.native_handle());
     log.info(
         fmt::format("event=tls_established version={} cipher={}", details.version, details.cipher));
-    result = co_await pump(secure, engine, engine.tls_started(details), service.limits, log);
+    result = co_await pump(secure, engine, engine.tls_started(details), service, log);
     log_disconnect(log, engine, engine_reason(engine, result), true);
 
     if (result.reason.empty()) {

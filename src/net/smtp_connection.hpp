@@ -3,6 +3,7 @@
 #pragma once
 
 #include "src/net/listener.hpp"
+#include "src/net/smtp_backend.hpp"
 #include "src/net/tls_context.hpp"
 #include "src/smtp/delivery_sink.hpp"
 #include "src/smtp/limits.hpp"
@@ -20,6 +21,10 @@ struct smtp_service {
     std::string hostname;
     smtp::smtp_limits limits;
     tls_context_store* tls = nullptr; // STARTTLS is offered only when set
+    // Either `backend` (the server: the session runs in deferred mode and the
+    // connection loop awaits the backend) or both `policy` and `sink` (tests: they are
+    // called on the I/O thread in the middle of the session).
+    smtp_backend* backend = nullptr;
     smtp::recipient_policy* policy = nullptr;
     smtp::delivery_sink* sink = nullptr;
 };

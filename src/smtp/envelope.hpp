@@ -3,6 +3,7 @@
 
 #include "src/smtp/address.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,11 +18,16 @@ struct envelope {
     std::optional<mailbox> sender;
     // Accepted forward-paths in RCPT order, without duplicates.
     std::vector<mailbox> recipients;
+    // Parallel to `recipients`: the route the deferred recipient check gave each one (the
+    // server stores the account id), so delivery need not look it up again. 0 in
+    // immediate mode.
+    std::vector<std::int64_t> recipient_routes;
     body_type body = body_type::seven_bit;
     // The transaction was opened with the SMTPUTF8 parameter (RFC 6531 §3.4).
     bool smtputf8 = false;
 
     // Session facts the sink may log or store.
+    std::string session_id;     // the connection's session id
     std::string queue_id;       // unique per transaction, also in the Received header
     std::string helo_name;      // argument of EHLO or HELO as the client sent it
     std::string remote_address; // client IP address without port

@@ -19,8 +19,9 @@ class recipient_policy {
     virtual ~recipient_policy() = default;
 
     // Decides on `recipient` for `transaction`, whose MAIL was accepted (its sender is
-    // empty for the null path) and whose recipients are those accepted so far. Called on the session's thread;
-    // must not throw. A local part without domain is "Postmaster" (RFC 5321 §4.1.1.3).
+    // empty for the null path) and whose recipients are those accepted so far. Called on the
+    // session's thread in immediate mode only (see session.hpp); must not throw. A local part
+    // without domain is "Postmaster" (RFC 5321 §4.1.1.3).
     virtual recipient_decision check_recipient(const envelope& transaction,
                                                const mailbox& recipient) = 0;
 };

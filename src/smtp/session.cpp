@@ -11,7 +11,15 @@
 namespace skrynka::smtp {
 
 session::session(session_config config, recipient_policy& policy, delivery_sink& sink)
-    : config_(std::move(config)), policy_(policy), sink_(sink),
+    : config_(std::move(config)), policy_(&policy), sink_(&sink),
+      lines_(config_.limits.command_line_max) {
+    if (!config_.clock) {
+        config_.clock = [] { return std::chrono::system_clock::now(); };
+    }
+}
+
+session::session(session_config config)
+    : config_(std::move(config)), policy_(nullptr), sink_(nullptr),
       lines_(config_.limits.command_line_max) {
     if (!config_.clock) {
         config_.clock = [] { return std::chrono::system_clock::now(); };
@@ -27,7 +35,18 @@ session_output session::greet() {
 
 session_output session::feed(std::string_view input) {
     session_output out;
+    process(input, out);
+    return out;
+}
+
+void session::process(std::string_view input, session_output& out) {
     while (!input.empty()) {
+        if (pending_) {
+            // Nothing after the command that asked the question may run before its
+            // answer, or replies would leave command order.
+            held_input_.assign(input);
+            break;
+        }
         if (mode_ == mode::awaiting_tls || mode_ == mode::closed) {
             // Octets after STARTTLS or after the last reply are dropped unread: they
             // arrived in cleartext and must never be executed (RFC 3207 §4.2).
@@ -44,13 +63,56 @@ session_output session::feed(std::string_view input) {
         handle_line(*line, out);
     }
 
-    if (mode_ == mode::awaiting_tls) {
+    if (pending_) {
+        out.step = pending_->step;
+    } else if (mode_ == mode::awaiting_tls) {
         lines_.clear();
         out.step = next_step::start_tls;
     } else if (mode_ == mode::closed) {
         out.step = next_step::close;
+    } else {
+        out.step = next_step::read;
     }
-    return out;
+}
+
+const envelope& session::pending_transaction() const {
+    return *transaction_;
+}
+
+const mailbox& session::pending_recipient() const {
+    return pending_->recipient;
+}
+
+session_output session::recipient_checked(recipient_decision decision, std::int64_t route) {
+    session_output out;
+    const mailbox recipient = std::move(pending_->recipient);
+    pending_.reset();
+    reply_recipient(recipient, decision, route, out);
+    return resume_with(out);
+}
+
+const envelope& session::pending_delivery() const {
+    return pending_->transaction;
+}
+
+std::string& session::pending_message() {
+    return pending_->message;
+}
+
+session_output session::delivery_finished(const std::vector<delivery_status>& results) {
+    session_output out;
+    const pending_question question = std::move(*pending_);
+    pending_.reset();
+    reply_delivered(question.transaction, question.received_size, results, out);
+    return resume_with(out);
+}
+
+session_output session::resume_with(session_output& out) {
+    // The kept octets move out first: processing them may keep a new remainder.
+    const std::string input = std::move(held_input_);
+    held_input_.clear();
+    process(input, out);
+    return std::move(out);
 }
 
 session_output session::tls_started(const tls_details& tls) {

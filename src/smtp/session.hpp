@@ -44,6 +44,10 @@ enum class next_step {
     read,      // read more input and feed it
     start_tls, // discard all buffered input, run the TLS handshake, then call tls_started()
     close,     // close the connection
+    // Only in deferred mode: decide on pending_recipient(), then call recipient_checked().
+    check_recipient,
+    // Only in deferred mode: store pending_message(), then call delivery_finished().
+    deliver,
 };
 
 struct session_output {
@@ -62,11 +66,21 @@ struct session_counters {
     std::uint64_t recipients_rejected = 0;
 };
 
-// One SMTP session, one per connection. Not thread-safe. `policy` and `sink` must
-// outlive the session.
+// One SMTP session, one per connection. Not thread-safe.
+//
+// The session asks two questions that may block: may this recipient receive mail, and
+// is the message stored. In immediate mode it calls `policy` and `sink` in the middle of
+// feed(). In deferred mode feed() stops at the question instead, keeps the octets not
+// yet processed, and returns next_step::check_recipient or next_step::deliver; the I/O
+// loop finds the answer off its own thread and hands it to recipient_checked() or
+// delivery_finished(), which carry on with the kept octets. Replies stay in command
+// order either way (RFC 2920 §3.2).
 class session {
   public:
+    // Immediate mode. `policy` and `sink` must outlive the session.
     session(session_config config, recipient_policy& policy, delivery_sink& sink);
+    // Deferred mode.
+    explicit session(session_config config);
 
     // Returns the 220 greeting (RFC 5321 §4.3.1). Call once, before feed().
     session_output greet();
@@ -74,7 +88,8 @@ class session {
     // Processes every complete command line or message chunk in `input` and keeps an
     // incomplete line (bounded by the line limits) for the next call. Writing the
     // returned replies after each call is the "flush when the input is drained" rule of
-    // RFC 2920 §3.2, since all octets read so far have been consumed.
+    // RFC 2920 §3.2, since all octets read so far have been consumed. In deferred mode
+    // it may stop at a question instead; call it again only after the answer.
     session_output feed(std::string_view input);
 
     // Resets the session after a completed TLS handshake (RFC 3207 §4.2): no EHLO, no
@@ -83,6 +98,23 @@ class session {
 
     // How long the I/O loop waits for the next octets before closing the session.
     std::chrono::seconds read_timeout() const;
+
+    // The open transaction and the recipient to decide on, valid after feed() returned
+    // next_step::check_recipient and until recipient_checked().
+    const envelope& pending_transaction() const;
+    const mailbox& pending_recipient() const;
+    // Completes the RCPT with `decision`, then processes the kept input. An accepted
+    // recipient keeps `route` beside it in envelope::recipient_routes.
+    session_output recipient_checked(recipient_decision decision, std::int64_t route = 0);
+
+    // The message to store, with our trace headers in front, and its envelope; valid
+    // after feed() returned next_step::deliver and until delivery_finished(). The caller
+    // may move the message out.
+    const envelope& pending_delivery() const;
+    std::string& pending_message();
+    // Replies to the end of data with `results` (one per envelope recipient, as
+    // delivery_sink::deliver returns them), then processes the kept input.
+    session_output delivery_finished(const std::vector<delivery_status>& results);
 
     const session_counters& counters() const { return counters_; }
     // Why the session asked to close: "quit" or the name of a closing_* error such as
@@ -105,6 +137,12 @@ class session {
     void finish_data(session_output& out);
     void finish_bdat_chunk(session_output& out);
     void deliver(std::string& message, session_output& out);
+    void reply_delivered(const envelope& transaction, std::size_t received_size,
+                         const std::vector<delivery_status>& results, session_output& out);
+    void reply_recipient(const mailbox& recipient, recipient_decision decision, std::int64_t route,
+                         session_output& out);
+    void process(std::string_view input, session_output& out);
+    session_output resume_with(session_output& out);
     void reset_transaction();
 
     // Appends a reply that is not an error.
@@ -115,9 +153,21 @@ class session {
     // Appends the 421 reply for `reason` and closes the session.
     void close_with(session_output& out, errc reason);
 
+    // A question the I/O loop answers in deferred mode.
+    struct pending_question {
+        next_step step = next_step::read; // check_recipient or deliver
+        mailbox recipient;
+        envelope transaction; // a copy for deliver, since the transaction ends first
+        std::string message;
+        std::size_t received_size = 0;
+    };
+
     session_config config_;
-    recipient_policy& policy_;
-    delivery_sink& sink_;
+    recipient_policy* policy_; // both null in deferred mode
+    delivery_sink* sink_;
+    std::optional<pending_question> pending_;
+    // Input read but not yet processed while a question is pending.
+    std::string held_input_;
     net::line_reader lines_;
 
     mode mode_ = mode::command;

@@ -109,6 +109,7 @@ void session::handle_mail(const command_line& command, session_output& out) {
     transaction.helo_name = helo_name_;
     transaction.remote_address = config_.remote_address;
     transaction.tls = tls_.has_value();
+    transaction.session_id = config_.session_id;
     transaction.queue_id = fmt::format("{}-{}", config_.session_id, ++transactions_);
     transaction_ = std::move(transaction);
     commands_without_mail_ = 0;
@@ -151,7 +152,19 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
     }
 
     const mailbox& recipient = *arguments.address.address;
-    switch (policy_.check_recipient(*transaction_, recipient)) {
+    if (policy_ == nullptr) {
+        pending_question question;
+        question.step = next_step::check_recipient;
+        question.recipient = recipient;
+        pending_ = std::move(question);
+        return;
+    }
+    reply_recipient(recipient, policy_->check_recipient(*transaction_, recipient), 0, out);
+}
+
+void session::reply_recipient(const mailbox& recipient, recipient_decision decision,
+                              std::int64_t route, session_output& out) {
+    switch (decision) {
     case recipient_decision::accept:
         break;
     case recipient_decision::unknown_user:
@@ -175,6 +188,7 @@ void session::handle_rcpt(const command_line& command, session_output& out) {
     }
     if (!duplicate) {
         transaction_->recipients.push_back(recipient);
+        transaction_->recipient_routes.push_back(route);
         ++counters_.recipients_accepted;
     }
     reply(out, 250, "2.1.5", "Recipient OK");
@@ -328,9 +342,21 @@ void session::deliver(std::string& message, session_output& out) {
 
     const std::size_t received_size = message.size();
     message.insert(0, format_trace_headers(transaction, facts));
-    // TODO: deliver() runs on the I/O thread; storage must move it to the blocking pool.
-    const std::vector<delivery_status> results = sink_.deliver(transaction, message);
+    if (sink_ == nullptr) {
+        pending_question question;
+        question.step = next_step::deliver;
+        question.transaction = transaction;
+        question.message = std::move(message);
+        question.received_size = received_size;
+        pending_ = std::move(question);
+        return;
+    }
+    const std::vector<delivery_status> results = sink_->deliver(transaction, message);
+    reply_delivered(transaction, received_size, results, out);
+}
 
+void session::reply_delivered(const envelope& transaction, std::size_t received_size,
+                              const std::vector<delivery_status>& results, session_output& out) {
     bool all_delivered = results.size() == transaction.recipients.size();
     for (const delivery_status status : results) {
         all_delivered = all_delivered && status == delivery_status::delivered;

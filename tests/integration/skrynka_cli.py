@@ -119,6 +119,10 @@ class server_process:
     """
 
     def __init__(self, *args):
+        # A dev instance listens on fixed loopback ports; tests that do not talk SMTP
+        # clear the listener, so parallel runs on one machine never collide.
+        if not any(str(arg).startswith("smtp.listen=") for arg in args):
+            args = (*args, "-o", "smtp.listen=")
         self.process = subprocess.Popen(
             [BINARY, *args, "serve"],
             stdin=subprocess.DEVNULL,

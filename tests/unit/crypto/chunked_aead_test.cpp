@@ -325,3 +325,10 @@ TEST_CASE("range decryption detects a bad chunk", "[crypto][chunked_aead]") {
         },
         errc::authentication_failed);
 }
+
+TEST_CASE("whole-message encryption rejects short key", "[crypto][chunked_aead]") {
+    const secret_bytes short_key = secret_bytes::random(16);
+    const std::vector<unsigned char> plaintext = pattern(10);
+    require_crypto_error([&] { encrypt_message(short_key, generate_message_id(), plaintext); },
+                         errc::invalid_argument);
+}

@@ -18,7 +18,13 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
                          "audit_checkpoint_seconds", "audit_retention_days", "imap_line_max_bytes",
                          "imap_literal_max_bytes", "imap_literal_max_bytes_unauthenticated",
                          "imap_append_max_bytes", "imap_commands_before_auth", "imap_idle_seconds",
-                         "imap_idle_seconds_unauthenticated", "cleartext_login_on_loopback"});
+                         "imap_idle_seconds_unauthenticated", "cleartext_login_on_loopback",
+                         "smtp_command_line_max", "smtp_text_line_max", "smtp_message_size_max",
+                         "smtp_recipients_max", "smtp_commands_before_mail_max", "smtp_errors_max",
+                         "smtp_connections_per_address_max", "smtp_initial_greeting_seconds",
+                         "smtp_mail_rcpt_seconds", "smtp_data_initiation_seconds",
+                         "smtp_data_block_seconds", "smtp_data_termination_seconds",
+                         "smtp_server_idle_seconds"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
@@ -42,6 +48,24 @@ TEST_CASE("limit defaults are the documented values", "[policies][limits]") {
     REQUIRE(find_limit("imap_idle_seconds")->minimum >= 30 * 60);
     REQUIRE(defaults.password_max_length == 1024);
     REQUIRE(defaults.key_cache_seconds == 600);
+    REQUIRE(defaults.smtp_command_line_max == 512);
+    REQUIRE(defaults.smtp_text_line_max == 1000);
+    REQUIRE(defaults.smtp_message_size_max == 50 * 1024 * 1024);
+    REQUIRE(defaults.smtp_recipients_max == 100);
+    REQUIRE(defaults.smtp_server_idle_seconds == 300);
+    REQUIRE(defaults.smtp_data_block_seconds == 180);
+}
+
+TEST_CASE("SMTP limits enforce RFC 5321 minimums", "[policies][limits]") {
+    CHECK(check_limit(*find_limit("smtp_command_line_max"), 511) ==
+          std::optional<std::string>("511 is below the minimum 512"));
+    CHECK(check_limit(*find_limit("smtp_text_line_max"), 999) ==
+          std::optional<std::string>("999 is below the minimum 1000"));
+    CHECK(check_limit(*find_limit("smtp_recipients_max"), 99) ==
+          std::optional<std::string>("99 is below the minimum 100"));
+    CHECK(check_limit(*find_limit("smtp_server_idle_seconds"), 0) ==
+          std::optional<std::string>("0 is below the minimum 1"));
+    CHECK_FALSE(check_limit(*find_limit("smtp_message_size_max"), 1024LL * 1024 * 1024));
 }
 
 TEST_CASE("Argon2 limits match the crypto module", "[policies][limits]") {

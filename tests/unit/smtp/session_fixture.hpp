@@ -108,3 +108,40 @@ inline std::vector<int> reply_codes(std::string_view replies) {
 }
 
 } // namespace skrynka::smtp::testing
+
+namespace skrynka::smtp::testing {
+
+// A deferred-mode session whose questions are answered by the same doubles, as the
+// server's connection loop answers them through its backend.
+struct deferred_driver {
+    explicit deferred_driver(session_config config = make_config()) : engine(std::move(config)) {
+        greeting = engine.greet().replies;
+    }
+
+    // Feeds `input` in one call, answers every question, and returns all replies.
+    std::string send(std::string_view input) {
+        last = engine.feed(input);
+        std::string replies = last.replies;
+        while (last.step == next_step::check_recipient || last.step == next_step::deliver) {
+            ++questions;
+            if (last.step == next_step::check_recipient) {
+                last = engine.recipient_checked(policy.check_recipient(engine.pending_transaction(),
+                                                                       engine.pending_recipient()));
+            } else {
+                last = engine.delivery_finished(
+                    sink.deliver(engine.pending_delivery(), engine.pending_message()));
+            }
+            replies += last.replies;
+        }
+        return replies;
+    }
+
+    fake_policy policy;
+    recording_sink sink;
+    session engine;
+    std::string greeting;
+    session_output last;
+    int questions = 0;
+};
+
+} // namespace skrynka::smtp::testing

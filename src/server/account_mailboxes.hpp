@@ -1,0 +1,105 @@
+// Open mailbox databases of the accounts that receive mail, one storage executor each,
+// with group commit: messages that arrive for one account while a commit is running are
+// appended together in the next transaction.
+#pragma once
+
+#include "crypto/secret.hpp"
+#include "crypto/user_keys.hpp"
+#include "storage/directory.hpp"
+#include "storage/executor.hpp"
+#include "storage/mailbox_store.hpp"
+#include "storage/mailbox_types.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace skrynka::app::server {
+
+// One account's mailbox database behind its own executor. Thread-safe.
+class account_mailbox {
+  public:
+    // `pool` must outlive the object.
+    account_mailbox(boost::asio::thread_pool& pool, storage::account_id account,
+                    std::filesystem::path database_path, crypto::secret_bytes database_key,
+                    const crypto::user_public_key& public_key);
+
+    storage::account_id account() const noexcept { return account_; }
+    // The key that delivery seals content keys to.
+    const crypto::user_public_key& public_key() const noexcept { return public_key_; }
+
+    // Appends `message` to INBOX and returns its UID once the transaction containing it
+    // has committed (synchronous=FULL, so it is durable). Messages queued while another
+    // commit runs share the next transaction. When that transaction fails, each of them
+    // is retried in a transaction of its own, so one bad message fails only itself.
+    // Throws storage_error when the database cannot be opened, has no INBOX, or the
+    // append fails; the message is then not stored at all.
+    boost::asio::awaitable<storage::message_uid> append_to_inbox(storage::new_message message);
+
+    // Runs seal() on the blocking pool, then appends its result to INBOX like
+    // append_to_inbox(). The sealed message goes from the pool thread straight to the
+    // commit, without a stop on the awaiting coroutine's thread. Rethrows what seal()
+    // throws, with nothing stored. seal and what it refers to must stay alive until the
+    // co_await completes.
+    boost::asio::awaitable<storage::message_uid>
+    seal_and_append(const std::function<storage::new_message()>& seal);
+
+  private:
+    struct append_slot {
+        storage::new_message message;
+        storage::message_uid uid = 0;
+        std::exception_ptr error;
+    };
+
+    // Runs on the executor: takes every queued slot and commits them in one transaction.
+    void commit_queued();
+    void open_if_needed();
+
+    boost::asio::thread_pool& pool_;
+    storage::account_id account_;
+    std::filesystem::path database_path_;
+    crypto::secret_bytes database_key_;
+    crypto::user_public_key public_key_;
+    storage::executor executor_;
+
+    // Used only on executor_.
+    std::optional<storage::mailbox_store> store_;
+    storage::mailbox_id inbox_ = 0;
+
+    std::mutex queue_mutex_;
+    std::vector<append_slot*> queue_; // slots live in the frames of waiting coroutines
+};
+
+// The account_mailbox of every account that received mail since start. Thread-safe.
+// TODO: entries are never evicted, so the database of an account deleted while the
+// server runs stays open until the next restart (delivery no longer resolves to it).
+class account_mailboxes {
+  public:
+    // `directory` is used only through `directory_executor`. Everything passed in must
+    // outlive this object.
+    account_mailboxes(boost::asio::thread_pool& pool, storage::executor& directory_executor,
+                      storage::directory& directory, std::filesystem::path state_directory);
+
+    // Returns the account's mailbox, reading its keys from the directory on first use.
+    // Throws storage_error(not_found) for an unknown account and what the directory
+    // throws.
+    boost::asio::awaitable<std::shared_ptr<account_mailbox>> find(storage::account_id account);
+
+  private:
+    boost::asio::thread_pool& pool_;
+    storage::executor& directory_executor_;
+    storage::directory& directory_;
+    std::filesystem::path state_directory_;
+
+    std::mutex mutex_;
+    std::map<storage::account_id, std::shared_ptr<account_mailbox>> mailboxes_;
+};
+
+} // namespace skrynka::app::server
