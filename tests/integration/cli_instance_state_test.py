@@ -1,0 +1,143 @@
+"""Instance files under hostile conditions: files left in the way, shared folders,
+damaged databases and keys, secrets at rest and file modes.
+
+Cases marked "passes today" add coverage for behaviour that already holds.
+"""
+
+import os
+import stat
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from skrynka_cli import (FAST_ARGON2, check, check_equal, check_in, init_instance, main, run,
+                         run_failing, run_ok, server_process, test)
+
+PASSWORD = "quiet-harbor-lantern-42"
+NEW_PASSWORD = "velvet-orchard-compass-17"
+
+
+def instance_args(folder):
+    return ["-c", init_instance(folder), *FAST_ARGON2]
+
+
+@test
+def user_add_keeps_existing_mailbox_file(folder):
+    # A failed `user add` may remove only what it created itself.
+    args = instance_args(folder)
+    state = os.path.dirname(args[1])
+    existing = os.path.join(state, "mailboxes", "1.db")
+    with open(existing, "w", encoding="utf-8") as file:
+        file.write("not created by this user add\n")
+    os.chmod(existing, 0o600)
+
+    result = run(*args, "user", "add", "alice@example.org", stdin_text=PASSWORD + "\n")
+    check(result.returncode != 0, "user add succeeded over an existing mailbox file")
+    check(os.path.exists(existing), f"user add deleted {existing}, which it did not create")
+
+
+@test
+def init_leaves_no_world_writable_state(folder):
+    # In a world-writable folder without the sticky bit any local user can rename
+    # directory.db or keys/ and put their own in place.
+    state = os.path.join(folder, "shared")
+    os.mkdir(state)
+    os.chmod(state, 0o777)
+    result = run("init", "--state", state, "--domain", "example.org", "--dev")
+    mode = stat.S_IMODE(os.stat(state).st_mode)
+    check(result.returncode != 0 or mode & 0o022 == 0,
+          f"init used a state folder with mode {mode:04o} and left it so")
+
+
+@test
+def damaged_instance_files_rejected(folder):
+    # Passes today.
+    args = instance_args(folder)
+    state = os.path.dirname(args[1])
+    run_ok(*args, "user", "add", "alice@example.org", stdin_text=PASSWORD + "\n")
+    key = os.path.join(state, "keys", "storage.key")
+    database = os.path.join(state, "directory.db")
+    with open(key, "rb") as file:
+        good_key = file.read()
+    with open(database, "rb") as file:
+        good_database = file.read()
+
+    os.chmod(key, 0o644)
+    line = run_failing(*args, "user", "list")
+    check_in("mode 0644", line, "world-readable storage key")
+    os.chmod(key, 0o600)
+
+    with open(key, "wb") as file:
+        file.write(os.urandom(32))
+    line = run_failing(*args, "user", "list")
+    check_in("does not open it", line, "wrong storage key")
+    with open(key, "wb") as file:
+        file.write(good_key[:31])
+    line = run_failing(*args, "user", "list")
+    check_in("exactly 32 bytes but is 31", line, "short storage key")
+    with open(key, "wb") as file:
+        file.write(good_key)
+
+    with open(database, "wb") as file:
+        file.write(good_database[:4096])
+    line = run_failing(*args, "user", "list")
+    check_in(database, line, "truncated directory.db")
+    with open(database, "wb") as file:
+        pass
+    line = run_failing(*args, "user", "list")
+    check_in("empty", line, "empty directory.db")
+    os.remove(database)
+    line = run_failing(*args, "user", "list")
+    check_in("not found", line, "missing directory.db")
+    check(not os.path.exists(database), "a missing directory.db was created again")
+
+
+@test
+def secrets_absent_from_files_and_output(folder):
+    # Passes today.
+    args = instance_args(folder)
+    state = os.path.dirname(args[1])
+    added = run_ok(*args, "-o", "log.level=trace", "user", "add", "alice@example.org",
+                   stdin_text=PASSWORD + "\n")
+    recovery_code = added.stdout.strip().splitlines()[-1]
+    app = run_ok(*args, "user", "app-password", "add", "alice@example.org", "--label", "phone",
+                 stdin_text=PASSWORD + "\n")
+    app_password = app.stdout.strip().splitlines()[-1]
+    run_ok(*args, "user", "passwd", "alice@example.org",
+           stdin_text=PASSWORD + "\n" + NEW_PASSWORD + "\n")
+    with server_process("-c", args[1], "-o", "log.level=trace") as server:
+        server.wait_for_log("event=start")
+        server.stop(15)
+    audit = run_ok(*args, "audit", "show", "--json").stdout
+
+    secrets = [PASSWORD, NEW_PASSWORD, recovery_code, recovery_code.replace("-", ""),
+               app_password, app_password.replace("-", "")]
+    texts = {"user add stderr": added.stderr, "app-password stderr": app.stderr,
+             "serve log": "\n".join(server.log_lines), "audit show": audit}
+    for root, _, names in os.walk(state):
+        for name in names:
+            with open(os.path.join(root, name), "rb") as file:
+                texts[os.path.join(root, name)] = file.read().decode("latin-1")
+    for secret in secrets:
+        for where, text in texts.items():
+            check(secret not in text, f"{secret!r} appears in {where}")
+
+
+@test
+def instance_file_modes_private(folder):
+    # Passes today. The certificate is public and may be 0644.
+    args = instance_args(folder)
+    state = os.path.dirname(args[1])
+    run_ok(*args, "user", "add", "alice@example.org", stdin_text=PASSWORD + "\n")
+    for root, folders, names in os.walk(state):
+        for name in folders:
+            path = os.path.join(root, name)
+            check_equal(stat.S_IMODE(os.stat(path).st_mode), 0o700, f"mode of {path}")
+        for name in names:
+            path = os.path.join(root, name)
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+            expected = 0o644 if name == "certificate.pem" else 0o600
+            check_equal(mode, expected, f"mode of {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
