@@ -5,11 +5,12 @@ exit status. Cases marked "passes today" add coverage for behaviour that already
 """
 
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skrynka_cli import (FAST_ARGON2, check, check_equal, check_in, init_instance, main, run,
-                         run_failing, run_ok, test)
+from skrynka_cli import (FAST_ARGON2, CheckFailed, check, check_equal, check_in, init_instance,
+                         main, run, run_failing, run_ok, test)
 
 PASSWORD = "quiet-harbor-lantern-42"
 
@@ -81,6 +82,19 @@ def config_folder_error_names_cause(folder):
     line = run_failing("-c", folder, "user", "list")
     check_in(folder, line, "error names the path")
     check_in("directory", line.lower(), "error says the path is a directory")
+
+
+@test
+def config_fifo_does_not_hang(folder):
+    # Opening a FIFO for reading blocks until a writer appears, which may be never.
+    fifo = os.path.join(folder, "skrynka.toml")
+    os.mkfifo(fifo)
+    try:
+        result = run("-c", fifo, "user", "list", timeout=10)
+    except subprocess.TimeoutExpired:
+        raise CheckFailed(f"skrynka -c {fifo} still waited after 10 s") from None
+    check(result.returncode != 0, "a FIFO was read as a config file")
+    check_in(fifo, result.stderr, "error names the path")
 
 
 @test
