@@ -49,6 +49,17 @@ def init_leaves_no_world_writable_state(folder):
 
 
 @test
+def world_writable_config_rejected(folder):
+    # Whoever can write the config can point server.state_dir or tls.private_key at
+    # files of their choice, so it needs the same guard as the storage key.
+    config = init_instance(folder)
+    os.chmod(config, 0o666)
+    result = run("-c", config, "user", "list")
+    check(result.returncode != 0, "a world-writable config file was accepted")
+    check_in(config, result.stderr, "error names the file")
+
+
+@test
 def damaged_instance_files_rejected(folder):
     # Passes today.
     args = instance_args(folder)
