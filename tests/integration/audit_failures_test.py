@@ -75,7 +75,7 @@ def missing_head_row_fails_verify(folder):
 
 @test
 def missing_head_row_not_shown_empty(folder):
-    # Three records exist, so "0:000..." with exit status 0 misleads whoever writes it down.
+    # Three records exist, so "0:000..." with exit status 0 misleads an operator who records it.
     args = instance_without_head_row(folder)
     result = run(*args, "audit", "head")
     check(result.returncode != 0 or not result.stdout.startswith("0:"),
@@ -85,7 +85,7 @@ def missing_head_row_not_shown_empty(folder):
 @test
 def failed_user_add_creates_no_account(folder):
     # The command fails before it prints the recovery code, so an account left behind
-    # has a recovery slot that nobody has ever seen.
+    # has a recovery slot whose code was never printed.
     args = instance_without_head_row(folder)
     result = run(*args, "user", "add", "bob@example.org", stdin_text=PASSWORD + "\n")
     listed = run_ok(*args, "user", "list").stdout

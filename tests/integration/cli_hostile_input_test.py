@@ -23,7 +23,8 @@ def check_one_plain_line(result, subject):
     check(result.returncode != 0, f"{subject}: exit status 0, expected an error")
     lines = result.stderr.rstrip("\n").split("\n")
     check_equal(len(lines), 1, f"{subject}: number of stderr lines in {result.stderr!r}")
-    check("\x1b" not in result.stderr, f"{subject}: raw ESC reached the terminal: {result.stderr!r}")
+    check("\x1b" not in result.stderr,
+          f"{subject}: raw ESC reached the terminal: {result.stderr!r}")
 
 
 @test

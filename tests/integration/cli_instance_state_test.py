@@ -50,8 +50,8 @@ def init_leaves_no_world_writable_state(folder):
 
 @test
 def world_writable_config_rejected(folder):
-    # Whoever can write the config can point server.state_dir or tls.private_key at
-    # files of their choice, so it needs the same guard as the storage key.
+    # A local user who can write the config can point server.state_dir or tls.private_key at
+    # their own files, so the config needs the same mode check as the storage key.
     config = init_instance(folder)
     os.chmod(config, 0o666)
     result = run("-c", config, "user", "list")
