@@ -60,6 +60,21 @@ def world_writable_config_rejected(folder):
 
 
 @test
+def delete_account_of_removed_domain(folder):
+    # `user list` still shows an account after its domain leaves server.domains, so
+    # `user delete` must still be able to remove it.
+    config = init_instance(folder, extra=["--domain", "old.org"])
+    args = ["-c", config, *FAST_ARGON2]
+    run_ok(*args, "user", "add", "bob@old.org", stdin_text=PASSWORD + "\n")
+    narrowed = [*args, "-o", "server.domains=example.org"]
+    check_in("bob@old.org", run_ok(*narrowed, "user", "list").stdout, "listed account")
+
+    result = run(*narrowed, "user", "delete", "bob@old.org", "--yes")
+    check_equal(result.returncode, 0, f"exit status of user delete ({result.stderr.strip()!r})")
+    check("bob@old.org" not in run_ok(*args, "user", "list").stdout, "account after delete")
+
+
+@test
 def damaged_instance_files_rejected(folder):
     # Passes today.
     args = instance_args(folder)
