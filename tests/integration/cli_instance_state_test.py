@@ -6,11 +6,12 @@ Cases marked "passes today" add coverage for behaviour that already holds.
 
 import os
 import stat
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skrynka_cli import (FAST_ARGON2, check, check_equal, check_in, init_instance, main, run,
-                         run_failing, run_ok, server_process, test)
+from skrynka_cli import (BINARY, FAST_ARGON2, check, check_equal, check_in, init_instance,
+                         main, run, run_failing, run_ok, server_process, test)
 
 PASSWORD = "quiet-harbor-lantern-42"
 NEW_PASSWORD = "velvet-orchard-compass-17"
@@ -72,6 +73,34 @@ def delete_account_of_removed_domain(folder):
     result = run(*narrowed, "user", "delete", "bob@old.org", "--yes")
     check_equal(result.returncode, 0, f"exit status of user delete ({result.stderr.strip()!r})")
     check("bob@old.org" not in run_ok(*args, "user", "list").stdout, "account after delete")
+
+
+def run_to_full_device(*args, stdin_text):
+    """Run skrynka with stdout on /dev/full, so that printing a secret fails."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        return subprocess.run([BINARY, *args], input=stdin_text, stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+
+
+@test
+def unprinted_secret_leaves_no_state(folder):
+    # The recovery code and the app password are shown only once. When that output
+    # fails, the account or slot they unlock must not stay behind.
+    args = instance_args(folder)
+    result = run_to_full_device(*args, "user", "add", "alice@example.org",
+                                stdin_text=PASSWORD + "\n")
+    check(result.returncode != 0, "user add reported success with stdout on /dev/full")
+    listed = run_ok(*args, "user", "list").stdout
+    check("alice@example.org" not in listed,
+          f"user add failed ({result.stderr.strip()!r}) but kept the account")
+
+    run_ok(*args, "user", "add", "bob@example.org", stdin_text=PASSWORD + "\n")
+    result = run_to_full_device(*args, "user", "app-password", "add", "bob@example.org",
+                                "--label", "phone", stdin_text=PASSWORD + "\n")
+    check(result.returncode != 0, "app-password add reported success with stdout on /dev/full")
+    listed = run_ok(*args, "user", "list").stdout
+    check("app_passwords=phone" not in listed,
+          f"app-password add failed ({result.stderr.strip()!r}) but kept the slot")
 
 
 @test
