@@ -8,6 +8,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from skrynka_cli import (BINARY, FAST_ARGON2, check, check_equal, check_in, init_instance,
@@ -101,6 +102,27 @@ def unprinted_secret_leaves_no_state(folder):
     listed = run_ok(*args, "user", "list").stdout
     check("app_passwords=phone" not in listed,
           f"app-password add failed ({result.stderr.strip()!r}) but kept the slot")
+
+
+@test
+def interrupted_user_add_leaves_no_account(folder):
+    # The account row is committed before its key slots are sealed, which takes
+    # seconds with these Argon2id settings, so SIGTERM lands in between.
+    config = init_instance(folder)
+    slow = ["-o", "limits.argon2_ops=16", "-o", "limits.argon2_memory_kib=65536"]
+    process = subprocess.Popen([BINARY, "-c", config, *slow, "user", "add", "alice@example.org"],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, text=True)
+    process.stdin.write(PASSWORD + "\n")
+    process.stdin.close()
+    time.sleep(1.0)
+    process.terminate()
+    status = process.wait(timeout=60)
+
+    listed = run_ok("-c", config, "user", "list").stdout
+    if status != 0:
+        check("alice@example.org" not in listed,
+              f"user add ended by signal {-status} left the account behind: {listed!r}")
 
 
 @test
