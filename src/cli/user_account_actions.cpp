@@ -132,7 +132,7 @@ int list_users(const global_options& globals) {
 
 int delete_user(const global_options& globals, const std::string& address_text, bool yes) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     storage::account account = require_account(opened, address);
 
     if (!yes) {

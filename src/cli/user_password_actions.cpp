@@ -77,7 +77,7 @@ password_input password_input_for(const instance& opened) {
 
 int change_password(const global_options& globals, const std::string& address_text) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     password_input input = password_input_for(opened);
 
     unlocked_account unlocked = unlock_with_login_password(opened, address, input);
@@ -90,7 +90,7 @@ int change_password(const global_options& globals, const std::string& address_te
 
 int recover_user(const global_options& globals, const std::string& address_text) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     storage::account account = require_account(opened, address);
 
     password_input code_input(max_recovery_code_length);
@@ -117,7 +117,7 @@ int recover_user(const global_options& globals, const std::string& address_text)
 int add_app_password(const global_options& globals, const std::string& address_text,
                      const std::string& name) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     check_app_password_name(name);
     storage::account account = require_account(opened, address);
     if (find_slot(opened.directory, account.id, app_password_slot_label(name))) {
@@ -146,7 +146,7 @@ int add_app_password(const global_options& globals, const std::string& address_t
 int revoke_app_password(const global_options& globals, const std::string& address_text,
                         const std::string& name) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     check_app_password_name(name);
     storage::account account = require_account(opened, address);
 
