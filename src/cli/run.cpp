@@ -11,6 +11,7 @@
 #include "src/config/config_error.hpp"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <functional>
 #include <iostream>
 
@@ -49,6 +50,11 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         return app.exit(error);
     }
+
+    // A closed pipe on stdout then fails the write with EPIPE, which the command reports
+    // and handles (a secret that could not be printed is not kept), instead of killing
+    // the process halfway through.
+    std::signal(SIGPIPE, SIG_IGN);
 
     try {
         crypto::initialize();

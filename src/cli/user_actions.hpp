@@ -3,7 +3,9 @@
 // Each throws cli_error (or config_error, storage_error) with a one-line message on
 // failure, and changes nothing it has not finished.
 // Each command that changes an account appends its audit record (see audit_trail.hpp)
-// before it prints success.
+// before it prints success. user add and app-password add print a secret that exists
+// only once, so they commit the change and its record only after that output
+// succeeded, and a failure or a signal before the commit leaves nothing behind.
 #pragma once
 
 #include "src/cli/global_options.hpp"

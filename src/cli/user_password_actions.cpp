@@ -7,7 +7,9 @@
 #include "src/cli/generated_secrets.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/password_input.hpp"
+#include "src/cli/termination_signals.hpp"
 #include "src/cli/user_actions.hpp"
+#include "storage/transaction.hpp"
 
 #include <fmt/format.h>
 #include <iostream>
@@ -132,14 +134,21 @@ int add_app_password(const global_options& globals, const std::string& address_t
     crypto::secret_bytes app_password = generate_app_password();
     auto slot = seal_slot(unlocked.secret_key, app_password, slot_purpose::app_password, account.id,
                           opened.settings.limits);
-    opened.directory.add_key_slot(account.id, slot_kind_of(slot_purpose::app_password),
-                                  app_password_slot_label(name), slot);
-    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(),
-                        "slot=app_password name=" + name);
 
+    // The slot and its audit record commit together, and only after the app password
+    // was printed: a slot whose password never reached the user must not exist.
+    storage::audit_log log = open_audit_log(opened);
+    storage::transaction tx(opened.directory.db());
+    opened.directory.add_key_slot(tx, account.id, slot_kind_of(slot_purpose::app_password),
+                                  app_password_slot_label(name), slot);
+    record_admin_action(log, tx, storage::audit_event::key_slot_add, address.text(),
+                        "slot=app_password name=" + name);
+    block_termination_signals();
     std::cout << fmt::format("App password '{}' for {}, shown only this once:\n", name,
                              address.text());
     print_secret_line(app_password);
+    tx.commit();
+    checkpoint_if_due(log);
     return 0;
 }
 
