@@ -60,7 +60,8 @@ struct recipient {
 //
 // Every call throws storage_error on a database failure (io_error, busy, disk_full, ...)
 // in addition to the errors listed. Writes run in one transaction each and are durable
-// when they return.
+// when they return, except the overloads that take a transaction: those write into the
+// caller's transaction, which commits or rolls back everything at once.
 //
 // Not thread-safe: use one directory from one thread at a time (the storage executor
 // serializes the calls). Move-only; closes on destruction.
