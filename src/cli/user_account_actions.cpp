@@ -118,10 +118,16 @@ int add_user(const global_options& globals, const std::string& address_text) {
                                  "it,\n`skrynka user recovery {}` sets a new password.\n",
                                  address.text(), address.text());
         print_secret_line(recovery_code);
-        tx.commit();
     } catch (...) {
         remove_mailbox_database(mailbox_path);
         throw;
+    }
+    try {
+        tx.commit();
+    } catch (const storage::storage_error& error) {
+        remove_mailbox_database(mailbox_path);
+        throw cli_error(fmt::format("{} was not created, so the recovery code above is void: {}",
+                                    address.text(), error.what()));
     }
 
     checkpoint_if_due(log);

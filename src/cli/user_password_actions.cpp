@@ -175,7 +175,13 @@ int add_app_password(const global_options& globals, const std::string& address_t
     std::cout << fmt::format("App password '{}' for {}, shown only this once:\n", name,
                              address.text());
     print_secret_line(app_password);
-    tx.commit();
+    try {
+        tx.commit();
+    } catch (const storage::storage_error& error) {
+        throw cli_error(fmt::format("the app password '{}' was not saved, so the one above is "
+                                    "void: {}",
+                                    name, error.what()));
+    }
     checkpoint_if_due(log);
     return 0;
 }
