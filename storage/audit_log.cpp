@@ -17,6 +17,24 @@ namespace {
 constexpr std::string_view seed_meta_name = "audit_signing_seed";
 constexpr int audit_schema_version = 2;
 
+// Reads the head row for a write or for `audit head`. An empty log has no head row, but
+// a log with records or checkpoints always has one: its absence means the row was
+// deleted, and appending would restart the chain at sequence 1 over existing records.
+stored_head read_existing_head(database& db) {
+    stored_head head = read_head(db);
+    if (head.present) {
+        return head;
+    }
+    statement rows = db.prepare("SELECT EXISTS (SELECT 1 FROM audit_records) OR "
+                                "EXISTS (SELECT 1 FROM audit_checkpoints)");
+    if (rows.step() && rows.column_int64(0) != 0) {
+        throw_error(errc::corrupt, db.path(),
+                    "the audit head row is missing although audit records exist, so the log "
+                    "cannot be extended; run `skrynka audit verify` for details");
+    }
+    return head;
+}
+
 crypto::signing_key_pair load_or_create_key(database& db) {
     statement read = db.prepare("SELECT value FROM meta WHERE name = ?1");
     read.bind_text(1, seed_meta_name);
@@ -92,7 +110,7 @@ audit_position audit_log::append(transaction& tx, const audit_entry& entry) {
 // Runs inside a write transaction, so the head read here cannot change before the
 // insert: BEGIN IMMEDIATE holds the write lock against other processes.
 audit_position audit_log::append_locked(const audit_entry& entry) {
-    const stored_head previous = read_head(*db_);
+    const stored_head previous = read_existing_head(*db_);
 
     audit_record record;
     record.sequence = previous.position.sequence + 1;
@@ -130,7 +148,7 @@ audit_checkpoint audit_log::write_checkpoint(const audit_position& head, audit_c
 
 std::optional<audit_checkpoint> audit_log::checkpoint(audit_checkpoint_kind kind) {
     transaction tx(*db_);
-    const stored_head head = read_head(*db_);
+    const stored_head head = read_existing_head(*db_);
     if (head.position.sequence == 0 || newest_checkpoint_sequence(*db_) >= head.position.sequence) {
         return std::nullopt;
     }
@@ -142,7 +160,7 @@ std::optional<audit_checkpoint> audit_log::checkpoint(audit_checkpoint_kind kind
 
 std::optional<audit_checkpoint> audit_log::maybe_checkpoint(std::int64_t now) {
     transaction tx(*db_);
-    const stored_head head = read_head(*db_);
+    const stored_head head = read_existing_head(*db_);
     const std::int64_t signed_through = newest_checkpoint_sequence(*db_);
     if (head.position.sequence <= signed_through) {
         return std::nullopt;
@@ -219,7 +237,7 @@ std::vector<audit_checkpoint> audit_log::checkpoints() {
 }
 
 audit_position audit_log::head() {
-    return read_head(*db_).position;
+    return read_existing_head(*db_).position;
 }
 
 audit_prune_result audit_log::prune(std::int64_t before_ms) {
@@ -243,7 +261,7 @@ audit_prune_result audit_log::prune(std::int64_t before_ms) {
     const std::int64_t removed = db_->changes();
     db_->prepare("DELETE FROM audit_checkpoints WHERE sequence <= ?1").bind(1, cut.sequence).run();
 
-    const std::int64_t time = std::max(now_ms(), read_head(*db_).time);
+    const std::int64_t time = std::max(now_ms(), read_existing_head(*db_).time);
     write_checkpoint(cut, audit_checkpoint_kind::pruning, time);
 
     audit_entry entry;

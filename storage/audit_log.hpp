@@ -48,8 +48,10 @@
 // with them; prune does not verify them first.
 //
 // Errors: every call throws storage_error on a database failure (io_error, busy,
-// disk_full, ...). verify() reports tampering in its result and throws only for database
-// failures.
+// disk_full, ...). append, checkpoint, maybe_checkpoint, head and prune throw
+// storage_error(corrupt) when the head row is missing while records or checkpoints
+// exist. verify() reports tampering, a missing head row included, in its result and
+// throws only for database failures.
 //
 // Not thread-safe: use one audit_log from one thread at a time, as with the directory.
 // Several processes may append to the same directory.db, because each append reads the

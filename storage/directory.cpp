@@ -82,6 +82,16 @@ bool directory::account_exists(account_id id) {
 account_id directory::create_account(std::string_view address,
                                      std::span<const unsigned char> public_key,
                                      const crypto::secret_bytes& mailbox_database_key) {
+    transaction tx(db_);
+    const account_id id = create_account(tx, address, public_key, mailbox_database_key);
+    tx.commit();
+    return id;
+}
+
+// tx is not used: it is the caller's proof that a write transaction is open.
+account_id directory::create_account(transaction& /*tx*/, std::string_view address,
+                                     std::span<const unsigned char> public_key,
+                                     const crypto::secret_bytes& mailbox_database_key) {
     const std::string canonical = assignable_address(address);
     if (public_key.size() != public_key_size) {
         throw_error(errc::invalid_argument, db_.path(), "public key must be 32 bytes");
@@ -91,7 +101,6 @@ account_id directory::create_account(std::string_view address,
     }
 
     const std::int64_t created = now_seconds();
-    transaction tx(db_);
     statement taken = db_.prepare("SELECT 1 FROM addresses WHERE address = ?1");
     taken.bind_text(1, canonical);
     if (taken.step()) {
@@ -113,7 +122,6 @@ account_id directory::create_account(std::string_view address,
         .bind(1, id)
         .bind_blob(2, mailbox_database_key.bytes())
         .run();
-    tx.commit();
     return id;
 }
 
@@ -178,6 +186,14 @@ key_slot_id directory::add_key_slot(account_id account, int kind, std::string_vi
                                     std::span<const unsigned char> blob) {
     check_label(label, db_);
     transaction tx(db_);
+    const key_slot_id id = add_key_slot(tx, account, kind, label, blob);
+    tx.commit();
+    return id;
+}
+
+key_slot_id directory::add_key_slot(transaction& /*tx*/, account_id account, int kind,
+                                    std::string_view label, std::span<const unsigned char> blob) {
+    check_label(label, db_);
     if (!account_exists(account)) {
         throw_error(errc::not_found, db_.path(), "account not found");
     }
@@ -189,9 +205,7 @@ key_slot_id directory::add_key_slot(account_id account, int kind, std::string_vi
         .bind(4, now_seconds())
         .bind_blob(5, blob)
         .run();
-    const key_slot_id id = db_.last_insert_rowid();
-    tx.commit();
-    return id;
+    return db_.last_insert_rowid();
 }
 
 key_slot_id directory::replace_key_slot(account_id account, std::string_view label, int kind,

@@ -16,6 +16,8 @@
 
 namespace skrynka::storage {
 
+class transaction;
+
 using account_id = std::int64_t;
 using key_slot_id = std::int64_t;
 
@@ -58,7 +60,8 @@ struct recipient {
 //
 // Every call throws storage_error on a database failure (io_error, busy, disk_full, ...)
 // in addition to the errors listed. Writes run in one transaction each and are durable
-// when they return.
+// when they return, except the overloads that take a transaction: those write into the
+// caller's transaction, which commits or rolls back everything at once.
 //
 // Not thread-safe: use one directory from one thread at a time (the storage executor
 // serializes the calls). Move-only; closes on destruction.
@@ -75,6 +78,11 @@ class directory {
     // invalid_argument for a malformed address, an address with '+' or a key of the wrong
     // size.
     account_id create_account(std::string_view address, std::span<const unsigned char> public_key,
+                              const crypto::secret_bytes& mailbox_database_key);
+    // Does the same inside tx, a transaction the caller opened on db() and commits, so
+    // that the account, its key slots and its audit records commit or roll back together.
+    account_id create_account(transaction& tx, std::string_view address,
+                              std::span<const unsigned char> public_key,
                               const crypto::secret_bytes& mailbox_database_key);
 
     // Finds an account by its primary address (not by alias: see resolve_recipient) or
@@ -97,6 +105,9 @@ class directory {
     // an empty label or one over 256 bytes.
     key_slot_id add_key_slot(account_id account, int kind, std::string_view label,
                              std::span<const unsigned char> blob);
+    // Does the same inside tx, a transaction the caller opened on db() and commits.
+    key_slot_id add_key_slot(transaction& tx, account_id account, int kind,
+                             std::string_view label, std::span<const unsigned char> blob);
 
     // Replaces the slot with this label by a new one in one transaction (a password
     // change): either the old slot or the new one exists, never both or neither.

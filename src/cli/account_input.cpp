@@ -9,18 +9,11 @@
 
 namespace skrynka::app::cli {
 
-policies::address parse_account_address(std::string_view text, const config::settings& settings) {
+policies::address parse_existing_address(std::string_view text) {
     std::error_code error;
     auto parsed = policies::parse_address(text, error);
     if (!parsed) {
         throw cli_error(fmt::format("invalid address '{}': {}", text, error.message()));
-    }
-
-    const auto& domains = settings.server.domains;
-    if (std::find(domains.begin(), domains.end(), parsed->domain) == domains.end()) {
-        throw cli_error(fmt::format(
-            "unknown domain '{}' in '{}': this instance serves {} (server.domains in {})",
-            parsed->domain, text, fmt::join(domains, ", "), settings.file.string()));
     }
     if (parsed->local_part.find('+') != std::string::npos) {
         throw cli_error(fmt::format(
@@ -29,6 +22,17 @@ policies::address parse_account_address(std::string_view text, const config::set
             text));
     }
     return *parsed;
+}
+
+policies::address parse_account_address(std::string_view text, const config::settings& settings) {
+    policies::address parsed = parse_existing_address(text);
+    const auto& domains = settings.server.domains;
+    if (std::find(domains.begin(), domains.end(), parsed.domain) == domains.end()) {
+        throw cli_error(fmt::format(
+            "unknown domain '{}' in '{}': this instance serves {} (server.domains in {})",
+            parsed.domain, text, fmt::join(domains, ", "), settings.file.string()));
+    }
+    return parsed;
 }
 
 void check_new_password(const crypto::secret_bytes& password, const policies::address& owner,

@@ -10,11 +10,16 @@
 
 namespace skrynka::app::cli {
 
-// Parses text as the address of an account or alias of this instance and returns its
-// canonical form. Throws cli_error when the address is invalid, when its domain is not
-// in server.domains, or when its local part contains '+', which separates a
+// Parses text as the address of a new account or alias of this instance and returns
+// its canonical form. Throws cli_error when the address is invalid, when its domain is
+// not in server.domains, or when its local part contains '+', which separates a
 // subaddress tag ("alice+lists@") and so cannot start a different account.
 policies::address parse_account_address(std::string_view text, const config::settings& settings);
+
+// Parses text as the address of an existing account or alias, as parse_account_address
+// does but without the server.domains check: an account stays in the directory, and
+// must stay manageable, after its domain is removed from the config.
+policies::address parse_existing_address(std::string_view text);
 
 // Throws cli_error("weak password: REASON") when password fails the password policy
 // for the account whose address is owner.

@@ -5,6 +5,7 @@
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/instance.hpp"
+#include "src/cli/printable_text.hpp"
 #include "storage/address.hpp"
 #include "storage/audit_time.hpp"
 #include "storage/error.hpp"
@@ -112,9 +113,19 @@ int verify_audit(const global_options& globals, const audit_arguments& arguments
     if (expected) {
         detail += fmt::format(" expect_head={}", expected->sequence);
     }
-    record_admin_action(opened, storage::audit_event::audit_verify, "", detail,
-                        report.ok() ? storage::audit_outcome::success
-                                    : storage::audit_outcome::failure);
+    try {
+        record_admin_action(opened, storage::audit_event::audit_verify, "", detail,
+                            report.ok() ? storage::audit_outcome::success
+                                        : storage::audit_outcome::failure);
+    } catch (const storage::storage_error& error) {
+        // A damaged log may refuse the record (a missing head row does). The verification
+        // result is what the operator asked for, so it is still reported below.
+        if (report.ok()) {
+            throw;
+        }
+        std::cerr << "skrynka: warning: the verify run was not recorded in the audit log: "
+                  << printable_text(error.what()) << '\n';
+    }
 
     std::cout << fmt::format("records verified: {}\ncheckpoints verified: {}\n", report.records,
                              report.checkpoints);

@@ -1,6 +1,9 @@
 #include "src/cli/audit_trail.hpp"
 
 #include "policies/limits.hpp"
+#include "storage/error.hpp"
+
+#include <iostream>
 
 namespace skrynka::app::cli {
 
@@ -30,20 +33,49 @@ storage::audit_log open_audit_log(storage::directory& directory, const config::s
     return storage::audit_log::open(directory.db(), audit_options_from(settings));
 }
 
-void record_admin_action(instance& opened, storage::audit_event event, std::string_view subject,
-                         std::string_view detail, storage::audit_outcome outcome) {
+namespace {
+
+storage::audit_entry admin_entry(storage::audit_event event, std::string_view subject,
+                                 std::string_view detail, storage::audit_outcome outcome) {
     storage::audit_entry entry;
     entry.actor = storage::audit_actor::admin;
     entry.event = event;
     entry.subject = std::string(subject);
     entry.outcome = outcome;
     entry.detail = std::string(detail);
+    return entry;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+void record_admin_action(instance& opened, storage::audit_event event, std::string_view subject,
+                         std::string_view detail, storage::audit_outcome outcome) {
     storage::audit_log log = open_audit_log(opened);
-    log.append(entry);
+    log.append(admin_entry(event, subject, detail, outcome));
     // Without a running server nothing else signs records that have waited too long.
-    log.maybe_checkpoint(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+    log.maybe_checkpoint(now_ms());
+}
+
+void record_admin_action(storage::audit_log& log, storage::transaction& tx,
+                         storage::audit_event event, std::string_view subject,
+                         std::string_view detail, storage::audit_outcome outcome) {
+    log.append(tx, admin_entry(event, subject, detail, outcome));
+}
+
+void checkpoint_if_due(storage::audit_log& log) {
+    try {
+        log.maybe_checkpoint(now_ms());
+    } catch (const storage::storage_error& error) {
+        std::cerr << "skrynka: warning: the change is saved, but signing an audit checkpoint "
+                     "failed: "
+                  << error.what() << '\n';
+    }
 }
 
 void record_system_event(storage::audit_log& log, storage::audit_event event,

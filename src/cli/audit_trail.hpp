@@ -1,6 +1,7 @@
 // Audit records for what the administration commands do. Each command that changes
-// the instance calls record_admin_action after its change committed and before it
-// prints success, so a reported success always has its record on disk.
+// the instance either calls record_admin_action after its change committed and before
+// it prints success, or appends the record inside the change's own transaction. Either
+// way a reported success always has its record on disk.
 #pragma once
 
 #include "src/cli/instance.hpp"
@@ -28,6 +29,19 @@ storage::audit_log open_audit_log(storage::directory& directory, const config::s
 void record_admin_action(instance& opened, storage::audit_event event, std::string_view subject,
                          std::string_view detail = {},
                          storage::audit_outcome outcome = storage::audit_outcome::success);
+
+// Appends one record with actor admin and no remote address inside tx, a transaction
+// the caller opened on the instance's directory database, so that the record commits
+// or rolls back together with the change it records. Throws storage_error.
+void record_admin_action(storage::audit_log& log, storage::transaction& tx,
+                         storage::audit_event event, std::string_view subject,
+                         std::string_view detail = {},
+                         storage::audit_outcome outcome = storage::audit_outcome::success);
+
+// Writes a checkpoint when older records have waited past limits.audit_checkpoint_seconds.
+// For use after a change has committed: a failure is reported on stderr as a warning,
+// because the change itself and its record are already durable.
+void checkpoint_if_due(storage::audit_log& log);
 
 // Appends one durable record with actor system, no subject and no remote address.
 // Throws storage_error.

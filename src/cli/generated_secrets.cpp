@@ -108,8 +108,11 @@ crypto::secret_bytes generate_app_password() {
 }
 
 void print_secret_line(const crypto::secret_bytes& secret) {
+    // The lines before the secret tell the user what it is, so losing them is a failure.
     std::cout.flush();
-    std::fflush(stdout);
+    if (!std::cout || std::fflush(stdout) != 0) {
+        throw cli_error("failed to write to standard output");
+    }
     write_all(secret.bytes());
     constexpr unsigned char newline[] = {'\n'};
     write_all(newline);

@@ -13,9 +13,12 @@
 #include "storage/key_file.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fmt/format.h>
 #include <iostream>
 #include <memory>
+#include <sys/stat.h>
 #include <vector>
 
 namespace skrynka::app::cli {
@@ -104,11 +107,34 @@ crypto::signing_public_key create_directory_database(const std::filesystem::path
     return storage::audit_log::open(directory.db()).public_key();
 }
 
+// Rejects an existing state folder that group or others can write: they could rename
+// directory.db or keys/ and put their own in place. init does not change the mode
+// itself, because such a folder is usually shared on purpose.
+void reject_shared_state_folder(const std::filesystem::path& state_dir) {
+    struct stat status {};
+    if (::stat(state_dir.c_str(), &status) != 0) {
+        throw cli_error(
+            fmt::format("cannot inspect --state {}: {}", state_dir.string(), std::strerror(errno)));
+    }
+    if (!S_ISDIR(status.st_mode)) {
+        throw cli_error(fmt::format("--state {} exists but is not a folder", state_dir.string()));
+    }
+    if ((status.st_mode & 022) != 0) {
+        throw cli_error(fmt::format(
+            "--state {} has mode {:04o}, writable by group or others, so they could replace "
+            "the instance's files; run chmod go-w on it or choose a private folder",
+            state_dir.string(), status.st_mode & 07777));
+    }
+}
+
 std::span<const unsigned char> bytes_of(std::string_view text) {
     return {reinterpret_cast<const unsigned char*>(text.data()), text.size()};
 }
 
 int run_init(const init_options& options) {
+    if (options.state_dir.empty()) {
+        throw cli_error("--state is empty: give the folder for the new instance");
+    }
     config::new_config values;
     for (const std::string& domain : options.domains) {
         std::string canonical = canonical_domain(domain, "--domain");
@@ -130,11 +156,14 @@ int run_init(const init_options& options) {
 
     creation_rollback rollback;
     // An existing state folder keeps its mode, because it may be shared with other
-    // files. A new one is private like the folders inside it.
+    // files, but only when no one else can write it. A new one is private like the
+    // folders inside it.
     std::error_code error;
     if (!std::filesystem::exists(paths.state_dir, error)) {
         std::filesystem::create_directories(paths.state_dir.parent_path(), error);
         make_directory(paths.state_dir, rollback);
+    } else {
+        reject_shared_state_folder(paths.state_dir);
     }
     make_directory(paths.keys_dir, rollback);
     make_directory(paths.tls_dir, rollback);

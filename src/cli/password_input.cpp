@@ -90,6 +90,7 @@ crypto::secret_bytes read_line(std::size_t max_length) {
     crypto::secret_bytes buffer(max_length + 1);
     std::size_t length = 0;
     bool too_long = false;
+    bool saw_nul = false;
     bool saw_newline = false;
     unsigned char byte = 0;
 
@@ -108,6 +109,7 @@ crypto::secret_bytes read_line(std::size_t max_length) {
             saw_newline = true;
             break;
         }
+        saw_nul = saw_nul || byte == '\0';
         if (length < buffer.size()) {
             buffer.data()[length++] = byte;
         } else {
@@ -124,6 +126,12 @@ crypto::secret_bytes read_line(std::size_t max_length) {
     }
     if (too_long || length > max_length) {
         throw cli_error(fmt::format("the password is longer than {} bytes", max_length));
+    }
+    // SASL PLAIN (RFC 4616) separates its fields with NUL, so a password that contains
+    // one can never be sent by a mail client.
+    if (saw_nul) {
+        throw cli_error("the password contains a NUL byte, which no mail client can send; "
+                        "choose one without it");
     }
     return crypto::secret_bytes::copy_of(buffer.bytes().first(length));
 }

@@ -20,8 +20,9 @@ class password_input {
     // Reads one secret. On a terminal writes prompt to stderr and turns echo off while
     // the user types, restoring it also when SIGINT, SIGTERM, SIGHUP or SIGQUIT arrives.
     // Otherwise reads one line from standard input without a prompt. A trailing "\r\n"
-    // or "\n" is removed. Throws cli_error when the input ends before a line, or when
-    // the line is longer than max_length bytes (the rest of the line is discarded).
+    // or "\n" is removed. Throws cli_error when the input ends before a line, when the
+    // line is longer than max_length bytes (the rest of the line is discarded), or when
+    // it contains a NUL byte.
     crypto::secret_bytes read(std::string_view prompt) const;
 
     // Reads a new secret. On a terminal prompts twice and throws cli_error when the two

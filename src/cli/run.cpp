@@ -5,11 +5,13 @@
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
+#include "src/cli/printable_text.hpp"
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
 #include "src/config/config_error.hpp"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <functional>
 #include <iostream>
 
@@ -17,8 +19,11 @@ namespace skrynka::app::cli {
 
 namespace {
 
+// Every failure message passes through here, and many of them quote input (addresses,
+// labels, config values), so escaping here keeps each error on one line and keeps
+// terminal escape sequences from the input out of the user's terminal.
 int report_failure(std::string_view message, int exit_status) {
-    std::cerr << "skrynka: " << message << '\n';
+    std::cerr << "skrynka: " << printable_text(message) << '\n';
     return exit_status;
 }
 
@@ -45,6 +50,11 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         return app.exit(error);
     }
+
+    // A closed pipe on stdout then fails the write with EPIPE, which the command reports
+    // and handles (a secret that could not be printed is not kept), instead of killing
+    // the process halfway through.
+    std::signal(SIGPIPE, SIG_IGN);
 
     try {
         crypto::initialize();

@@ -3,6 +3,7 @@
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
+#include "src/cli/serve_instance_guard.hpp"
 #include "src/logging/logging.hpp"
 #include "src/server/imap_service.hpp"
 #include "src/server/server_context.hpp"
@@ -34,6 +35,7 @@ std::string_view signal_name(int signal_number) {
 
 int run_serve(const global_options& globals) {
     instance opened = open_instance(globals);
+    serve_instance_guard guard(opened.paths);
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
     const std::size_t account_count = opened.directory.list_accounts().size();
@@ -102,7 +104,7 @@ int run_serve(const global_options& globals) {
                         fmt::format("signal={}", signal_name(received_signal)));
     audit.checkpoint(storage::audit_checkpoint_kind::shutdown);
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
-    return 0;
+    return guard.directory_database_intact() ? 0 : 1;
 }
 
 } // namespace

@@ -8,9 +8,11 @@
 #include "src/cli/instance.hpp"
 #include "src/cli/password_input.hpp"
 #include "src/cli/standard_mailboxes.hpp"
+#include "src/cli/termination_signals.hpp"
 #include "src/cli/user_actions.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
+#include "storage/transaction.hpp"
 
 #include <ctime>
 #include <fmt/format.h>
@@ -32,16 +34,22 @@ void remove_mailbox_database(const std::filesystem::path& path) {
     }
 }
 
-// Undoes a half-created account, so that a failed `user add` can simply be repeated.
-void discard_account(instance& opened, storage::account_id account) {
+// Creates the account's mailbox database. Returns normally only when this call created
+// the file. When it fails, it removes what it created and nothing else: a file already
+// at path (from another instance sharing the folder, or left by hand) stays.
+void create_new_mailbox_database(const std::filesystem::path& path,
+                                 const crypto::secret_bytes& mailbox_database_key) {
     try {
-        opened.directory.delete_account(account);
-    } catch (const storage::storage_error&) {
-        // The original failure is what the user needs to see. The account row left
-        // behind is reported by `user list` and can be removed with `user delete`.
+        create_mailbox_database(path, mailbox_database_key);
+    } catch (const storage::storage_error& error) {
+        if (error.code() != storage::errc::already_exists) {
+            remove_mailbox_database(path);
+        }
+        throw;
+    } catch (...) {
+        remove_mailbox_database(path);
+        throw;
     }
-    remove_mailbox_database(
-        storage::mailbox_database_path(opened.settings.server.state_dir, account));
 }
 
 std::string format_utc(std::int64_t seconds) {
@@ -72,42 +80,57 @@ int add_user(const global_options& globals, const std::string& address_text) {
     crypto::secret_bytes recovery_code = generate_recovery_code();
     auto mailbox_database_key = crypto::secret_bytes::random(mailbox_database_key_size);
 
-    // The directory has no transaction across calls, so a failure after create_account
-    // removes the account again. Slots are sealed after it because the account id is
-    // their context.
-    storage::account_id account =
-        opened.directory.create_account(address.text(), keys.public_key, mailbox_database_key);
-    try {
-        auto login_slot =
-            seal_slot(keys.secret_key, password, slot_purpose::login, account, limits);
-        auto recovery_slot =
-            seal_slot(keys.secret_key, *canonical_recovery_code(recovery_code.bytes()),
-                      slot_purpose::recovery, account, limits);
-        opened.directory.add_key_slot(account, slot_kind_of(slot_purpose::login), login_slot_label,
-                                      login_slot);
-        opened.directory.add_key_slot(account, slot_kind_of(slot_purpose::recovery),
-                                      recovery_slot_label, recovery_slot);
-        create_mailbox_database(
-            storage::mailbox_database_path(opened.settings.server.state_dir, account),
-            mailbox_database_key);
-    } catch (...) {
-        discard_account(opened, account);
-        throw;
-    }
-
-    // NOTE: the account is committed before its records. A crash in between leaves an
-    // account without an account.create record, because the directory opens its own
-    // transactions and so cannot commit a record together with the account.
-    record_admin_action(opened, storage::audit_event::account_create, address.text());
-    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(), "slot=login");
-    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(),
+    // Everything goes into one directory transaction: the account, its key slots and
+    // their audit records commit together or not at all, so a failure or a kill at any
+    // point before the commit leaves no half-made account. The slots are sealed inside
+    // it because the account id is their context.
+    // NOTE: the transaction holds the directory's write lock while Argon2id runs, so a
+    // running server waits up to its busy timeout to write in that time.
+    storage::audit_log log = open_audit_log(opened);
+    storage::transaction tx(opened.directory.db());
+    storage::account_id account = opened.directory.create_account(
+        tx, address.text(), keys.public_key, mailbox_database_key);
+    auto login_slot = seal_slot(keys.secret_key, password, slot_purpose::login, account, limits);
+    auto recovery_slot =
+        seal_slot(keys.secret_key, *canonical_recovery_code(recovery_code.bytes()),
+                  slot_purpose::recovery, account, limits);
+    opened.directory.add_key_slot(tx, account, slot_kind_of(slot_purpose::login),
+                                  login_slot_label, login_slot);
+    opened.directory.add_key_slot(tx, account, slot_kind_of(slot_purpose::recovery),
+                                  recovery_slot_label, recovery_slot);
+    record_admin_action(log, tx, storage::audit_event::account_create, address.text());
+    record_admin_action(log, tx, storage::audit_event::key_slot_add, address.text(),
+                        "slot=login");
+    record_admin_action(log, tx, storage::audit_event::key_slot_add, address.text(),
                         "slot=recovery_code");
 
-    std::cout << fmt::format("Created {}.\n"
-                             "Recovery code, shown only this once. Keep it offline: with it,\n"
-                             "`skrynka user recovery {}` sets a new password.\n",
-                             address.text(), address.text());
-    print_secret_line(recovery_code);
+    // From here on the steps are short, and a signal must not stop them between the
+    // mailbox file and the commit.
+    block_termination_signals();
+    const auto mailbox_path =
+        storage::mailbox_database_path(opened.settings.server.state_dir, account);
+    create_new_mailbox_database(mailbox_path, mailbox_database_key);
+    try {
+        // The recovery code is printed before the commit: an account whose code never
+        // reached the user must not exist.
+        std::cout << fmt::format("Created {}.\n"
+                                 "Recovery code, shown only this once. Keep it offline: with "
+                                 "it,\n`skrynka user recovery {}` sets a new password.\n",
+                                 address.text(), address.text());
+        print_secret_line(recovery_code);
+    } catch (...) {
+        remove_mailbox_database(mailbox_path);
+        throw;
+    }
+    try {
+        tx.commit();
+    } catch (const storage::storage_error& error) {
+        remove_mailbox_database(mailbox_path);
+        throw cli_error(fmt::format("{} was not created, so the recovery code above is void: {}",
+                                    address.text(), error.what()));
+    }
+
+    checkpoint_if_due(log);
     return 0;
 }
 
@@ -132,7 +155,7 @@ int list_users(const global_options& globals) {
 
 int delete_user(const global_options& globals, const std::string& address_text, bool yes) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     storage::account account = require_account(opened, address);
 
     if (!yes) {

@@ -3,7 +3,9 @@
 // Each throws cli_error (or config_error, storage_error) with a one-line message on
 // failure, and changes nothing it has not finished.
 // Each command that changes an account appends its audit record (see audit_trail.hpp)
-// before it prints success.
+// before it prints success. user add and app-password add print a secret that exists
+// only once, so they commit the change and its record only after that output
+// succeeded, and a failure or a signal before the commit leaves nothing behind.
 #pragma once
 
 #include "src/cli/global_options.hpp"
@@ -20,7 +22,8 @@ int add_user(const global_options& globals, const std::string& address);
 // Prints one line per account: address, creation time (UTC), aliases.
 int list_users(const global_options& globals);
 
-// Reads the current password and a new one, then replaces only the login key slot.
+// Reads the current password and a new one, then replaces only the login key slot. A
+// wrong current password is recorded as a failed key_slot.change.
 int change_password(const global_options& globals, const std::string& address);
 
 // Deletes the account's key slots, keys, aliases and mailbox database file. Without yes
@@ -38,7 +41,8 @@ int revoke_app_password(const global_options& globals, const std::string& addres
                         const std::string& label);
 
 // Reads the recovery code, unlocks the user key with it, reads a new login password and
-// replaces the login key slot.
+// replaces the login key slot. A wrong or malformed code is recorded as a failed
+// key_slot.change.
 int recover_user(const global_options& globals, const std::string& address);
 
 } // namespace skrynka::app::cli

@@ -15,7 +15,7 @@ int add_alias(const global_options& globals, const std::string& alias_text,
               const std::string& address_text) {
     instance opened = open_instance(globals);
     policies::address alias = parse_account_address(alias_text, opened.settings);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     storage::account account = require_account(opened, address);
 
     if (auto existing = opened.directory.resolve_recipient(alias.text());
@@ -32,8 +32,8 @@ int add_alias(const global_options& globals, const std::string& alias_text,
 int remove_alias(const global_options& globals, const std::string& alias_text,
                  const std::string& address_text) {
     instance opened = open_instance(globals);
-    policies::address alias = parse_account_address(alias_text, opened.settings);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address alias = parse_existing_address(alias_text);
+    policies::address address = parse_existing_address(address_text);
     storage::account account = require_account(opened, address);
 
     auto aliases = opened.directory.list_aliases(account.id);

@@ -7,7 +7,10 @@
 #include "src/cli/generated_secrets.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/password_input.hpp"
+#include "src/cli/termination_signals.hpp"
 #include "src/cli/user_actions.hpp"
+#include "storage/error.hpp"
+#include "storage/transaction.hpp"
 
 #include <fmt/format.h>
 #include <iostream>
@@ -24,18 +27,40 @@ struct unlocked_account {
     crypto::secret_bytes secret_key;
 };
 
-// Opens the account's slot labelled label with secret. Throws cli_error naming what
-// was wrong when the secret does not open it.
-crypto::secret_bytes unlock(storage::directory& directory, const storage::account& account,
+// The key slot change that needs a secret: what is recorded when the secret is wrong.
+struct slot_change {
+    storage::audit_event event; // key_slot_change, or key_slot_add for an app password
+    std::string_view via;       // the kind of secret typed: password or recovery_code
+};
+
+// Records a failed key slot change, then throws cli_error(message). The record names
+// the kind of secret and the reason class, never the secret.
+[[noreturn]] void fail_key_slot_change(instance& opened, const storage::account& account,
+                                       slot_change change, std::string_view reason,
+                                       const std::string& message) {
+    try {
+        record_admin_action(opened, change.event, account.address,
+                            fmt::format("via={} reason={}", change.via, reason),
+                            storage::audit_outcome::failure);
+    } catch (const storage::storage_error& error) {
+        throw cli_error(fmt::format("{}; recording the failure in the audit log failed too: {}",
+                                    message, error.what()));
+    }
+    throw cli_error(message);
+}
+
+// Opens the account's slot labelled label with secret. Records the failed change and
+// throws cli_error(wrong_secret_message) when the secret does not open it.
+crypto::secret_bytes unlock(instance& opened, const storage::account& account,
                             std::string_view label, const crypto::secret_bytes& secret,
-                            std::string_view wrong_secret_message) {
-    auto slot = find_slot(directory, account.id, label);
+                            slot_change change, const std::string& wrong_secret_message) {
+    auto slot = find_slot(opened.directory, account.id, label);
     if (!slot) {
         throw cli_error(fmt::format("{} has no {} key slot", account.address, label));
     }
     auto secret_key = open_slot(*slot, secret);
     if (!secret_key) {
-        throw cli_error(std::string(wrong_secret_message));
+        fail_key_slot_change(opened, account, change, "wrong_secret", wrong_secret_message);
     }
     // A slot that opens but contains another key means a damaged or tampered directory.
     if (!crypto::user_keys_match(account.public_key, *secret_key)) {
@@ -47,12 +72,13 @@ crypto::secret_bytes unlock(storage::directory& directory, const storage::accoun
 }
 
 unlocked_account unlock_with_login_password(instance& opened, const policies::address& address,
-                                            const password_input& input) {
+                                            const password_input& input, slot_change change) {
     storage::account account = require_account(opened, address);
     crypto::secret_bytes password =
         input.read(fmt::format("Current password for {}: ", address.text()));
-    crypto::secret_bytes secret_key = unlock(opened.directory, account, login_slot_label, password,
-                                             fmt::format("wrong password for {}", address.text()));
+    crypto::secret_bytes secret_key =
+        unlock(opened, account, login_slot_label, password, change,
+               fmt::format("wrong password for {}", address.text()));
     return {std::move(account), std::move(secret_key)};
 }
 
@@ -77,10 +103,11 @@ password_input password_input_for(const instance& opened) {
 
 int change_password(const global_options& globals, const std::string& address_text) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     password_input input = password_input_for(opened);
 
-    unlocked_account unlocked = unlock_with_login_password(opened, address, input);
+    unlocked_account unlocked = unlock_with_login_password(
+        opened, address, input, {storage::audit_event::key_slot_change, "password"});
     replace_login_slot(opened, address, unlocked, input);
     record_admin_action(opened, storage::audit_event::key_slot_change, address.text(),
                         "slot=login via=password");
@@ -90,19 +117,21 @@ int change_password(const global_options& globals, const std::string& address_te
 
 int recover_user(const global_options& globals, const std::string& address_text) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     storage::account account = require_account(opened, address);
 
     password_input code_input(max_recovery_code_length);
     crypto::secret_bytes typed =
         code_input.read(fmt::format("Recovery code for {}: ", address.text()));
     auto code = canonical_recovery_code(typed.bytes());
+    const slot_change by_recovery_code{storage::audit_event::key_slot_change, "recovery_code"};
     if (!code) {
-        throw cli_error("invalid recovery code: expected 40 letters and digits, such as "
-                        "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX");
+        fail_key_slot_change(opened, account, by_recovery_code, "malformed_secret",
+                             "invalid recovery code: expected 40 letters and digits, such as "
+                             "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX");
     }
     crypto::secret_bytes secret_key =
-        unlock(opened.directory, account, recovery_slot_label, *code,
+        unlock(opened, account, recovery_slot_label, *code, by_recovery_code,
                fmt::format("wrong recovery code for {}", address.text()));
 
     unlocked_account unlocked{std::move(account), std::move(secret_key)};
@@ -117,7 +146,7 @@ int recover_user(const global_options& globals, const std::string& address_text)
 int add_app_password(const global_options& globals, const std::string& address_text,
                      const std::string& name) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     check_app_password_name(name);
     storage::account account = require_account(opened, address);
     if (find_slot(opened.directory, account.id, app_password_slot_label(name))) {
@@ -127,26 +156,40 @@ int add_app_password(const global_options& globals, const std::string& address_t
 
     // Sealing a new slot needs the user secret key, which only a current secret unlocks.
     password_input input = password_input_for(opened);
-    unlocked_account unlocked = unlock_with_login_password(opened, address, input);
+    unlocked_account unlocked = unlock_with_login_password(
+        opened, address, input, {storage::audit_event::key_slot_add, "password"});
 
     crypto::secret_bytes app_password = generate_app_password();
     auto slot = seal_slot(unlocked.secret_key, app_password, slot_purpose::app_password, account.id,
                           opened.settings.limits);
-    opened.directory.add_key_slot(account.id, slot_kind_of(slot_purpose::app_password),
-                                  app_password_slot_label(name), slot);
-    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(),
-                        "slot=app_password name=" + name);
 
+    // The slot and its audit record commit together, and only after the app password
+    // was printed: a slot whose password never reached the user must not exist.
+    storage::audit_log log = open_audit_log(opened);
+    storage::transaction tx(opened.directory.db());
+    opened.directory.add_key_slot(tx, account.id, slot_kind_of(slot_purpose::app_password),
+                                  app_password_slot_label(name), slot);
+    record_admin_action(log, tx, storage::audit_event::key_slot_add, address.text(),
+                        "slot=app_password name=" + name);
+    block_termination_signals();
     std::cout << fmt::format("App password '{}' for {}, shown only this once:\n", name,
                              address.text());
     print_secret_line(app_password);
+    try {
+        tx.commit();
+    } catch (const storage::storage_error& error) {
+        throw cli_error(fmt::format("the app password '{}' was not saved, so the one above is "
+                                    "void: {}",
+                                    name, error.what()));
+    }
+    checkpoint_if_due(log);
     return 0;
 }
 
 int revoke_app_password(const global_options& globals, const std::string& address_text,
                         const std::string& name) {
     instance opened = open_instance(globals);
-    policies::address address = parse_account_address(address_text, opened.settings);
+    policies::address address = parse_existing_address(address_text);
     check_app_password_name(name);
     storage::account account = require_account(opened, address);
 

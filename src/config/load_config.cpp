@@ -6,10 +6,12 @@
 #include <charconv>
 #include <cstring>
 #include <fmt/format.h>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <sstream>
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 namespace skrynka::app::config {
 
@@ -50,27 +52,83 @@ using pending_values = std::map<std::string, pending_value>;
     fail(code, origin.where, key, reason);
 }
 
-std::string read_file(const std::filesystem::path& file, const std::string& display_name) {
-    std::ifstream input(file, std::ios::binary);
-    if (!input) {
-        throw config_error(config_errc::unreadable_file,
-                           fmt::format("{}: failed to open the config file: {}", display_name,
-                                       std::strerror(errno)));
+[[noreturn]] void fail_file(const std::string& display_name, std::string_view reason) {
+    throw config_error(config_errc::unreadable_file, fmt::format("{}: {}", display_name, reason));
+}
+
+// Closes a file descriptor on every path out of read_file.
+class file_descriptor {
+  public:
+    explicit file_descriptor(int fd) noexcept : fd_(fd) {}
+    file_descriptor(const file_descriptor&) = delete;
+    file_descriptor& operator=(const file_descriptor&) = delete;
+    ~file_descriptor() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
     }
+    int get() const noexcept { return fd_; }
+
+  private:
+    int fd_;
+};
+
+// Checks what was opened before reading it. Only a regular file is a config file: a
+// FIFO would block the read until some writer appears, and a device may never end.
+// A config writable by group or others is rejected like a shared storage key, because
+// whoever can edit it can point server.state_dir or the TLS key at their own files.
+void check_config_file(const struct stat& status, const std::string& display_name) {
+    if (S_ISDIR(status.st_mode)) {
+        fail_file(display_name, fmt::format("failed to read the config file: {}; give the "
+                                            "path of the .toml file with -c",
+                                            std::strerror(EISDIR)));
+    }
+    if (!S_ISREG(status.st_mode)) {
+        fail_file(display_name, "the config file is not a regular file (it is a FIFO, socket "
+                                "or device); give the path of the .toml file with -c");
+    }
+    if ((status.st_mode & 022) != 0) {
+        fail_file(display_name,
+                  fmt::format("the config file has mode {:04o}, writable by group or others; "
+                              "run chmod go-w (or chmod 600) on it",
+                              status.st_mode & 07777));
+    }
+}
+
+std::string read_file(const std::filesystem::path& file, const std::string& display_name) {
+    // O_NONBLOCK keeps open() itself from waiting on a FIFO until check_config_file
+    // rejects it. It has no effect on reading a regular file.
+    file_descriptor input(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (input.get() < 0) {
+        fail_file(display_name,
+                  fmt::format("failed to open the config file: {}", std::strerror(errno)));
+    }
+    struct stat status {};
+    if (::fstat(input.get(), &status) != 0) {
+        fail_file(display_name,
+                  fmt::format("failed to inspect the config file: {}", std::strerror(errno)));
+    }
+    check_config_file(status, display_name);
 
     std::string text;
     char buffer[8192];
-    while (input.read(buffer, sizeof buffer) || input.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(input.gcount()));
-        if (text.size() > max_config_file_size) {
-            throw config_error(config_errc::unreadable_file,
-                               fmt::format("{}: the config file is larger than {} bytes",
-                                           display_name, max_config_file_size));
+    for (;;) {
+        const ssize_t count = ::read(input.get(), buffer, sizeof buffer);
+        if (count < 0 && errno == EINTR) {
+            continue;
         }
-    }
-    if (input.bad()) {
-        throw config_error(config_errc::unreadable_file,
-                           fmt::format("{}: failed to read the config file", display_name));
+        if (count < 0) {
+            fail_file(display_name,
+                      fmt::format("failed to read the config file: {}", std::strerror(errno)));
+        }
+        if (count == 0) {
+            break;
+        }
+        text.append(buffer, static_cast<std::size_t>(count));
+        if (text.size() > max_config_file_size) {
+            fail_file(display_name, fmt::format("the config file is larger than {} bytes",
+                                                max_config_file_size));
+        }
     }
     return text;
 }

@@ -3,6 +3,7 @@
 // the right fault.
 #include "audit_test_support.hpp"
 #include "crypto/signing.hpp"
+#include "storage/error.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -236,6 +237,26 @@ TEST_CASE("deleted head row is found", "[storage][audit][tamper]") {
     const auto report = f.verify_copy();
     REQUIRE(report.fault == audit_fault::truncated);
     REQUIRE(report.bad_sequence == 251);
+}
+
+TEST_CASE("log without head row rejects writes", "[storage][audit][tamper]") {
+    tamper_fixture f;
+    f.copy();
+    f.tamper("DELETE FROM audit_head");
+    auto store = f.open_copy();
+    audit_entry entry;
+    entry.event = audit_event::account_create;
+
+    // Appending would restart the chain at sequence 1 over the existing records.
+    REQUIRE_THROWS_AS(store->log.append(entry), storage_error);
+    REQUIRE_THROWS_AS(store->log.head(), storage_error);
+    REQUIRE_THROWS_AS(store->log.checkpoint(), storage_error);
+    try {
+        store->log.append(entry);
+    } catch (const storage_error& error) {
+        REQUIRE(error.code() == errc::corrupt);
+    }
+    REQUIRE(store->log.verify().fault == audit_fault::truncated);
 }
 
 TEST_CASE("forged checkpoint signature is found", "[storage][audit][tamper]") {
