@@ -2,6 +2,7 @@
 
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
+#include "src/server/pop3_service.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -30,26 +31,33 @@ int run_serve(const global_options& globals) {
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
 
+    server::pop3_server pop3(settings, opened.directory);
+    boost::asio::io_context& io_context = pop3.io();
+
     // The signal set is armed before event=start is logged, so a supervisor that sends
     // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
-    boost::asio::io_context io_context;
     boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
     int received_signal = 0;
     signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
         if (!error) {
             received_signal = signal_number;
+            pop3.stop();
         }
     });
 
+    // Counted before the listeners start, since the directory is used only on its
+    // executor once sessions run.
+    const std::size_t accounts = opened.directory.list_accounts().size();
+    pop3.start();
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
                  logging::log_value(settings.server.state_dir.string()),
                  logging::log_value(settings.server.hostname),
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
-                 opened.directory.list_accounts().size());
+                 accounts);
 
-    // TODO: start the protocol listeners here; serve has none yet.
+    // TODO: start the SMTP and IMAP listeners here too.
     io_context.run();
 
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
