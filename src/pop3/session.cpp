@@ -3,8 +3,8 @@
 // section 4, RFC 5034). The TRANSACTION and UPDATE states are in session_transaction.cpp.
 #include "src/pop3/session.hpp"
 
+#include "src/auth/sasl_plain.hpp"
 #include "src/pop3/response.hpp"
-#include "src/pop3/shared_auth.hpp"
 
 #include <fmt/format.h>
 
@@ -261,9 +261,9 @@ asio::awaitable<void> session::finish_sasl_plain(std::string_view response) {
         error(errc::authentication_cancelled);
         co_return;
     }
-    auto decoded = shared_auth::decode_sasl_plain(response);
-    if (const auto* failure = std::get_if<shared_auth::sasl_error>(&decoded)) {
-        if (*failure == shared_auth::sasl_error::authorization_denied) {
+    auto decoded = auth::decode_sasl_plain(response);
+    if (const auto* failure = std::get_if<auth::sasl_error>(&decoded)) {
+        if (*failure == auth::sasl_error::authorization_denied) {
             log("event=login_failed mechanism=plain reason=authorization_denied");
             error(errc::authorization_denied);
         } else {
@@ -272,7 +272,7 @@ asio::awaitable<void> session::finish_sasl_plain(std::string_view response) {
         }
         co_return;
     }
-    auto& credentials = std::get<shared_auth::plain_credentials>(decoded);
+    auto& credentials = std::get<auth::plain_credentials>(decoded);
     co_await log_in(credentials.authentication_identity, std::move(credentials.password));
 }
 

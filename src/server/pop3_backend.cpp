@@ -3,10 +3,10 @@
 // a new UIDVALIDITY, so an id is never handed to another message (RFC 1939 section 7).
 #include "src/server/pop3_backend.hpp"
 
+#include "src/auth/account_unlock.hpp"
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
 #include "src/server/mailbox_expunge.hpp"
-#include "src/server/shared_auth.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
 
@@ -27,7 +27,7 @@ namespace {
 class inbox_maildrop : public pop3::maildrop {
   public:
     inbox_maildrop(const pop3_backend_context& context, const net::connection_info& info,
-                   shared_auth::unlocked_account account, account_sessions::maildrop_lock lock)
+                   auth::unlocked_account account, account_sessions::maildrop_lock lock)
         : context_(context), info_(info), account_(std::move(account)), lock_(std::move(lock)),
           executor_(*context.blocking_pool) {}
 
@@ -112,7 +112,7 @@ class inbox_maildrop : public pop3::maildrop {
 
     const pop3_backend_context& context_;
     const net::connection_info info_;
-    shared_auth::unlocked_account account_;
+    auth::unlocked_account account_;
     account_sessions::maildrop_lock lock_;
     storage::executor executor_;
 
@@ -141,13 +141,13 @@ class pop3_accounts : public pop3::authenticator {
             co_return result;
         }
 
-        std::optional<shared_auth::unlocked_account> unlocked;
+        std::optional<auth::unlocked_account> unlocked;
         bool failed = false;
         try {
             const std::string login_name(name);
             unlocked = co_await context_.directory_executor->run([&] {
-                return shared_auth::unlock_account(*context_.directory, login_name, password,
-                                                   context_.unknown_user_params);
+                return auth::unlock_account(*context_.directory, login_name, password,
+                                            context_.unknown_user_params);
             });
         } catch (const std::exception& error) {
             log_warn(fmt::format("event=login_error user={} error={}", user,

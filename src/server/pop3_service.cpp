@@ -1,13 +1,13 @@
 // POP3 service start-up; see pop3_service.hpp.
 #include "src/server/pop3_service.hpp"
 
+#include "policies/auth_policy.hpp"
 #include "policies/login_throttle.hpp"
 #include "src/net/listener.hpp"
 #include "src/net/pop3_connection.hpp"
 #include "src/net/tls_context.hpp"
 #include "src/server/account_sessions.hpp"
 #include "src/server/pop3_backend.hpp"
-#include "src/server/shared_auth.hpp"
 #include "storage/executor.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -68,7 +68,7 @@ struct pop3_server::impl {
             service->cleartext_login_allowed = [](const net::connection_info& info) {
                 boost::system::error_code error;
                 const auto address = boost::asio::ip::make_address(info.remote_address, error);
-                return !error && shared_auth::cleartext_auth_allowed(false, address);
+                return !error && policies::cleartext_auth_allowed(false, address);
             };
             service->accounts = [this](const net::connection_info& info) {
                 return make_pop3_accounts(backend_, info);
