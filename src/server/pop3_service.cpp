@@ -86,9 +86,11 @@ struct pop3_server::impl {
         config.proto = service.implicit_tls ? "pop3s" : "pop3";
         config.connections_per_address_max =
             static_cast<std::size_t>(settings_.limits.pop3_connections_per_address_max);
-        // NOTE: on the POP3S port this goes out before the TLS handshake, so a client
-        // sees a failed handshake rather than the text.
-        config.busy_reply = net::pop3_busy_reply();
+        // A POP3S client expects a TLS handshake, so cleartext would only confuse it. That
+        // port closes over-limit connections without a reply.
+        if (!service.implicit_tls) {
+            config.busy_reply = net::pop3_busy_reply();
+        }
         for (const config::listen_address& address : addresses) {
             config.endpoints.emplace_back(boost::asio::ip::make_address(address.host),
                                           address.port);

@@ -13,7 +13,8 @@ namespace skrynka::app::server {
 
 // TODO: a stand-in for the shared server context (I/O threads, blocking pool, directory
 // executor, TLS store) that SMTP and IMAP will use too. Once that exists, this becomes
-// start_pop3_service(server_context&) and serve calls it beside the other services.
+// start_pop3_service(server_context&), and the account session registry and the login
+// throttle move into the context so that IMAP shares them.
 //
 // Runs on one I/O thread (the caller of io().run()) and a small blocking pool.
 class pop3_server {
