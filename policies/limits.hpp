@@ -27,7 +27,14 @@ struct limit_values {
     // How long an unlocked user key stays cached after the user's last session ends.
     // 0 disables the cache.
     std::int64_t key_cache_seconds = 600;
-    std::int64_t audit_checkpoint_interval = 1000;
+    // At most this many audit records between two signed checkpoints. The maximum of 100
+    // is the most records an operator may leave unsigned.
+    std::int64_t audit_checkpoint_interval = 100;
+    // Records older than this are signed by the next timer check, even when fewer than
+    // audit_checkpoint_interval have been written.
+    std::int64_t audit_checkpoint_seconds = 600;
+    // Audit records older than this are pruned, behind a signed pruning checkpoint.
+    std::int64_t audit_retention_days = 400;
 
     // Failed logins are counted per remote address over every protocol. Once an address
     // has login_failures_max failures within the window, its logins are refused.

@@ -8,7 +8,7 @@
 
 namespace skrynka::storage {
 
-inline constexpr std::array<migration, 1> directory_migrations{{
+inline constexpr std::array<migration, 2> directory_migrations{{
     {1, R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -49,6 +49,42 @@ CREATE TABLE key_slots (
     created    INTEGER NOT NULL,
     slot       BLOB NOT NULL,
     UNIQUE (account_id, label)
+);
+)sql"},
+    {2, R"sql(
+-- The audit log (see storage/audit_log.hpp). No CHECK constraints guard these rows,
+-- because anyone who can write the file can drop them; verification finds a bad row.
+CREATE TABLE audit_records (
+    sequence INTEGER PRIMARY KEY,
+    format   INTEGER NOT NULL,
+    time     INTEGER NOT NULL,
+    actor    INTEGER NOT NULL,
+    event    TEXT NOT NULL,
+    subject  TEXT NOT NULL,
+    remote   TEXT NOT NULL,
+    outcome  INTEGER NOT NULL,
+    detail   TEXT NOT NULL,
+    hash     BLOB NOT NULL
+);
+CREATE INDEX audit_records_by_time ON audit_records(time);
+CREATE INDEX audit_records_by_subject ON audit_records(subject);
+
+CREATE TABLE audit_checkpoints (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    sequence  INTEGER NOT NULL,
+    kind      INTEGER NOT NULL,
+    time      INTEGER NOT NULL,
+    hash      BLOB NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE INDEX audit_checkpoints_by_sequence ON audit_checkpoints(sequence);
+
+-- One row: the newest record, so that deleting records from the end is noticed.
+CREATE TABLE audit_head (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    sequence INTEGER NOT NULL,
+    time     INTEGER NOT NULL,
+    hash     BLOB NOT NULL
 );
 )sql"},
 }};

@@ -35,6 +35,9 @@ struct unlocked_account {
 // password for it is slower than for an unknown name. Timing therefore shows that such
 // an account exists, but never which secret is right.
 //
+// TODO: report which of these it was to the caller (the client still gets one reply),
+// so that the session can record storage::login_failure_entry with the right reason.
+//
 // Blocking: Argon2id takes tens of milliseconds, so call it on the blocking pool. Throws
 // storage_error when the directory cannot be read, and crypto_error when a stored slot
 // is malformed (a directory edited outside skrynka).

@@ -1,5 +1,6 @@
 #include "src/cli/init_command.hpp"
 
+#include "crypto/encoding.hpp"
 #include "crypto/secret.hpp"
 #include "policies/address.hpp"
 #include "src/cli/cli_error.hpp"
@@ -7,6 +8,7 @@
 #include "src/cli/self_signed_certificate.hpp"
 #include "src/config/instance_paths.hpp"
 #include "src/config/render_config.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/directory.hpp"
 #include "storage/key_file.hpp"
 
@@ -88,15 +90,18 @@ void write_file(const std::filesystem::path& path, std::span<const unsigned char
     rollback.add(path);
 }
 
-void create_directory_database(const std::filesystem::path& path,
-                               const crypto::secret_bytes& storage_key,
-                               creation_rollback& rollback) {
+// Creates directory.db with its audit signing key. Returns the audit public key.
+crypto::signing_public_key create_directory_database(const std::filesystem::path& path,
+                                                     const crypto::secret_bytes& storage_key,
+                                                     creation_rollback& rollback) {
     // SQLite may leave -wal and -shm files beside the database; a rollback removes them
     // too. The directory closes at the end of this scope, before any rollback runs.
     for (const char* suffix : {"-shm", "-wal", ""}) {
         rollback.add(path.string() + suffix);
     }
-    storage::directory::open(path, storage_key, storage::open_mode::create_new);
+    storage::directory directory =
+        storage::directory::open(path, storage_key, storage::open_mode::create_new);
+    return storage::audit_log::open(directory.db()).public_key();
 }
 
 std::span<const unsigned char> bytes_of(std::string_view text) {
@@ -142,7 +147,8 @@ int run_init(const init_options& options) {
     write_file(paths.private_key, certificate.private_key_pem.bytes(), 0600, rollback);
     write_file(paths.certificate, bytes_of(certificate.certificate_pem), 0644, rollback);
 
-    create_directory_database(paths.directory_database, storage_key, rollback);
+    const crypto::signing_public_key audit_key =
+        create_directory_database(paths.directory_database, storage_key, rollback);
 
     write_file(paths.config_file, bytes_of(config::render_config(values)), 0600, rollback);
     rollback.commit();
@@ -152,9 +158,12 @@ int run_init(const init_options& options) {
         "  config       {}\n"
         "  storage key  {} (back it up apart from the data: without it nothing opens)\n"
         "  certificate  {} (self-signed for {}; replace it with one from a CA)\n"
+        "  audit key    {} (Ed25519 public key that signs audit checkpoints;\n"
+        "               write it down elsewhere to check signatures later)\n"
         "Next: skrynka -c {} user add ADDRESS\n",
         paths.state_dir.string(), paths.config_file.string(), paths.storage_key.string(),
-        paths.certificate.string(), values.hostname, paths.config_file.string());
+        paths.certificate.string(), values.hostname, crypto::hex_encode(audit_key),
+        paths.config_file.string());
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "src/cli/run.hpp"
 
 #include "crypto/secret.hpp"
+#include "src/cli/audit_command.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
@@ -37,6 +38,7 @@ int run(int argc, char** argv) {
     add_init_command(app, globals, action);
     add_serve_command(app, globals, action);
     add_user_command(app, globals, action);
+    add_audit_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

@@ -1,9 +1,12 @@
 #include "src/cli/serve_command.hpp"
 
+#include "src/cli/audit_trail.hpp"
+#include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
 #include "src/server/pop3_service.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -30,20 +33,31 @@ int run_serve(const global_options& globals) {
     instance opened = open_instance(globals);
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
+    storage::audit_log audit = open_audit_log(opened);
+    record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
 
-    server::pop3_server pop3(settings, opened.directory);
+    server::pop3_server pop3(settings, opened.directory, audit);
     boost::asio::io_context& io_context = pop3.io();
 
     // The signal set is armed before event=start is logged, so a supervisor that sends
     // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
     boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
     int received_signal = 0;
+    audit_upkeep upkeep(
+        io_context, audit,
+        std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
+        settings.limits.audit_retention_days);
     signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
         if (!error) {
             received_signal = signal_number;
             pop3.stop();
         }
+        upkeep.stop();
     });
+
+    record_system_event(audit, storage::audit_event::server_start,
+                        fmt::format("version={} pid={}", SKRYNKA_VERSION, ::getpid()));
+    upkeep.start();
 
     // Counted before the listeners start, since the directory is used only on its
     // executor once sessions run.
@@ -59,7 +73,12 @@ int run_serve(const global_options& globals) {
 
     // TODO: start the SMTP and IMAP listeners here too.
     io_context.run();
+    // Sessions may still have directory reads queued; they finish before the last records.
+    pop3.join();
 
+    record_system_event(audit, storage::audit_event::server_stop,
+                        fmt::format("signal={}", signal_name(received_signal)));
+    audit.checkpoint(storage::audit_checkpoint_kind::shutdown);
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
     return 0;
 }

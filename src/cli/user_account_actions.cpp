@@ -2,6 +2,7 @@
 #include "crypto/user_keys.hpp"
 #include "src/cli/account_input.hpp"
 #include "src/cli/account_key_slots.hpp"
+#include "src/cli/audit_trail.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/generated_secrets.hpp"
 #include "src/cli/instance.hpp"
@@ -94,6 +95,14 @@ int add_user(const global_options& globals, const std::string& address_text) {
         throw;
     }
 
+    // NOTE: the account is committed before its records. A crash in between leaves an
+    // account without an account.create record, because the directory opens its own
+    // transactions and so cannot commit a record together with the account.
+    record_admin_action(opened, storage::audit_event::account_create, address.text());
+    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(), "slot=login");
+    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(),
+                        "slot=recovery_code");
+
     std::cout << fmt::format("Created {}.\n"
                              "Recovery code, shown only this once. Keep it offline: with it,\n"
                              "`skrynka user recovery {}` sets a new password.\n",
@@ -146,6 +155,7 @@ int delete_user(const global_options& globals, const std::string& address_text, 
     // The directory rows go first: without its key the mailbox database is unreadable,
     // even if removing the file fails afterwards.
     opened.directory.delete_account(account.id);
+    record_admin_action(opened, storage::audit_event::account_delete, address.text());
     // TODO: overwrite the file before unlinking it and issue a wipe receipt; that is the
     // job of `skrynka wipe`, which does not exist yet.
     remove_mailbox_database(

@@ -2,7 +2,8 @@
 // storage key, does its work in durable transactions, and returns the exit status 0.
 // Each throws cli_error (or config_error, storage_error) with a one-line message on
 // failure, and changes nothing it has not finished.
-// TODO: record account and key slot changes in the audit log once storage has one.
+// Each command that changes an account appends its audit record (see audit_trail.hpp)
+// before it prints success.
 #pragma once
 
 #include "src/cli/global_options.hpp"

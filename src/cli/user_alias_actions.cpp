@@ -1,5 +1,6 @@
 // user alias add and user alias remove.
 #include "src/cli/account_input.hpp"
+#include "src/cli/audit_trail.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/user_actions.hpp"
@@ -22,6 +23,8 @@ int add_alias(const global_options& globals, const std::string& alias_text,
         throw cli_error(fmt::format("{} already exists as an account or alias", alias.text()));
     }
     opened.directory.add_alias(alias.text(), account.id);
+    record_admin_action(opened, storage::audit_event::alias_add, address.text(),
+                        "alias=" + alias.text());
     std::cout << fmt::format("Mail for {} now goes to {}.\n", alias.text(), address.text());
     return 0;
 }
@@ -38,6 +41,8 @@ int remove_alias(const global_options& globals, const std::string& alias_text,
         throw cli_error(fmt::format("{} is not an alias of {}", alias.text(), address.text()));
     }
     opened.directory.remove_alias(alias.text());
+    record_admin_action(opened, storage::audit_event::alias_remove, address.text(),
+                        "alias=" + alias.text());
     std::cout << fmt::format("Removed the alias {} of {}.\n", alias.text(), address.text());
     return 0;
 }

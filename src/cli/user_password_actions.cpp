@@ -2,6 +2,7 @@
 #include "crypto/user_keys.hpp"
 #include "src/cli/account_input.hpp"
 #include "src/cli/account_key_slots.hpp"
+#include "src/cli/audit_trail.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/generated_secrets.hpp"
 #include "src/cli/instance.hpp"
@@ -81,6 +82,8 @@ int change_password(const global_options& globals, const std::string& address_te
 
     unlocked_account unlocked = unlock_with_login_password(opened, address, input);
     replace_login_slot(opened, address, unlocked, input);
+    record_admin_action(opened, storage::audit_event::key_slot_change, address.text(),
+                        "slot=login via=password");
     std::cout << fmt::format("Changed the login password of {}.\n", address.text());
     return 0;
 }
@@ -104,6 +107,8 @@ int recover_user(const global_options& globals, const std::string& address_text)
 
     unlocked_account unlocked{std::move(account), std::move(secret_key)};
     replace_login_slot(opened, address, unlocked, password_input_for(opened));
+    record_admin_action(opened, storage::audit_event::key_slot_change, address.text(),
+                        "slot=login via=recovery_code");
     std::cout << fmt::format("Set a new login password for {}. The recovery code stays valid.\n",
                              address.text());
     return 0;
@@ -129,6 +134,8 @@ int add_app_password(const global_options& globals, const std::string& address_t
                           opened.settings.limits);
     opened.directory.add_key_slot(account.id, slot_kind_of(slot_purpose::app_password),
                                   app_password_slot_label(name), slot);
+    record_admin_action(opened, storage::audit_event::key_slot_add, address.text(),
+                        "slot=app_password name=" + name);
 
     std::cout << fmt::format("App password '{}' for {}, shown only this once:\n", name,
                              address.text());
@@ -148,6 +155,8 @@ int revoke_app_password(const global_options& globals, const std::string& addres
         throw cli_error(fmt::format("{} has no app password named '{}'", address.text(), name));
     }
     opened.directory.remove_key_slot(account.id, slot->id);
+    record_admin_action(opened, storage::audit_event::key_slot_revoke, address.text(),
+                        "slot=app_password name=" + name);
     // TODO: evict the account from a running server's unlocked-key cache once serve has
     // one, so that a revoked app password stops working at once.
     std::cout << fmt::format("Revoked app password '{}' of {}.\n", name, address.text());

@@ -39,7 +39,7 @@ pop3::pop3_limits pop3_limits_of(const policies::limit_values& limits) {
 // Members are destroyed in reverse order: the listeners first, then the I/O context with
 // the coroutine frames of open sessions, which refer to everything declared before it.
 struct pop3_server::impl {
-    impl(const config::settings& settings, storage::directory& directory)
+    impl(const config::settings& settings, storage::directory& directory, storage::audit_log& audit)
         : settings_(settings), directory_executor_(blocking_pool_),
           throttle_(static_cast<std::size_t>(settings.limits.login_failures_max),
                     std::chrono::seconds(settings.limits.login_failure_window_seconds)) {
@@ -57,6 +57,7 @@ struct pop3_server::impl {
         backend_.state_directory = settings.server.state_dir;
         backend_.sessions = &sessions_;
         backend_.throttle = &throttle_;
+        backend_.audit = &audit;
         backend_.unknown_user_params = {
             static_cast<std::uint64_t>(settings.limits.argon2_ops),
             static_cast<std::uint64_t>(settings.limits.argon2_memory_kib) * 1024};
@@ -117,8 +118,13 @@ struct pop3_server::impl {
     std::vector<std::unique_ptr<net::listener>> listeners_;
 };
 
-pop3_server::pop3_server(const config::settings& settings, storage::directory& directory)
-    : impl_(std::make_unique<impl>(settings, directory)) {}
+pop3_server::pop3_server(const config::settings& settings, storage::directory& directory,
+                         storage::audit_log& audit)
+    : impl_(std::make_unique<impl>(settings, directory, audit)) {}
+
+void pop3_server::join() {
+    impl_->blocking_pool_.join();
+}
 
 pop3_server::~pop3_server() {
     // Blocking calls refer to maildrops inside session frames, so they must finish before

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "src/config/settings.hpp"
+#include "storage/audit_log.hpp"
 #include "storage/directory.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -20,9 +21,11 @@ namespace skrynka::app::server {
 class pop3_server {
   public:
     // Loads the TLS certificate when [tls] names one. Throws std::runtime_error when it
-    // cannot, or when [pop3] listen_tls is set without a certificate. directory must
-    // outlive this object and is used only on its executor from now on.
-    pop3_server(const config::settings& settings, storage::directory& directory);
+    // cannot, or when [pop3] listen_tls is set without a certificate. directory and
+    // audit must outlive this object. From start() on, directory is used only on its
+    // executor, and audit only on io()'s thread.
+    pop3_server(const config::settings& settings, storage::directory& directory,
+                storage::audit_log& audit);
     // Waits for blocking work already queued, then ends every session without UPDATE.
     ~pop3_server();
     pop3_server(const pop3_server&) = delete;
@@ -33,6 +36,10 @@ class pop3_server {
     // Binds the listeners. Throws boost::system::system_error when an address cannot be
     // bound.
     void start();
+
+    // Waits for the blocking work already queued (directory and mailbox calls). Call it
+    // after io().run() has returned.
+    void join();
 
     // Stops accepting and stops io(). Sessions still open end without the UPDATE state,
     // so they delete nothing. Call it on io()'s thread.

@@ -24,6 +24,8 @@ class delivery_sink {
     // Returns one status per envelope recipient in the same order. A result of another
     // length counts as a temporary failure for all. Called on the session's thread and
     // must not throw.
+    // TODO: the storage-backed sink must append storage::delivery_entry to the audit log
+    // for each recipient before it returns delivered; no such sink exists yet.
     virtual std::vector<delivery_status> deliver(const envelope& transaction,
                                                  std::string_view message) = 0;
 };

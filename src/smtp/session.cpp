@@ -158,7 +158,9 @@ void session::handle_command(const net::line& line, session_output& out) {
             error_reply(out, errc::auth_syntax);
             return;
         }
-        // TODO: AUTH belongs to the submission listener, which does not exist yet.
+        // TODO: AUTH belongs to the submission listener, which does not exist yet. Its
+        // outcome goes to the audit log as storage::login_success_entry or
+        // login_failure_entry with audit_protocol::submission.
         error_reply(out, errc::auth_not_available);
         return;
     case verb::unknown:

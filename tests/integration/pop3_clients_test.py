@@ -202,6 +202,10 @@ def uidl_survives_sessions_and_restarts(folder):
         client.dele(2)
         client.quit()
         stop(server)
+    audit = run_ok("-c", instance.config, "audit", "show").stdout
+    expunges = [line for line in audit.splitlines() if "message.expunge" in line]
+    check_equal(len(expunges), 1, f"expunge records in the audit log: {audit}")
+    check_in("count=1", expunges[0], "expunge record")
 
     instance.fill(FX_P)
     with started(instance.serve()) as server:
@@ -285,6 +289,9 @@ def wrong_password_gets_auth_code(folder):
         log = stop(server)
     check(b"wrong-password-123" not in log.encode(), "the wrong password appears in the log")
     check_in("event=login_failed user=nobody@example.org", log, "log of the failure")
+    audit = run_ok("-c", instance.config, "audit", "show").stdout
+    check_equal(audit.count("login.failure"), 2, f"failed logins in the audit log: {audit}")
+    check_in("proto=pop3 reason=bad_credentials", audit, "audit detail")
 
 
 @test

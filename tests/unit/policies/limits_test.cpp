@@ -15,7 +15,8 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
     REQUIRE(names == std::set<std::string>{
                          "argon2_ops", "argon2_memory_kib", "password_min_length",
                          "password_max_length", "key_cache_seconds", "audit_checkpoint_interval",
-                         "login_failures_max", "login_failure_window_seconds", "pop3_line_max",
+                         "audit_checkpoint_seconds", "audit_retention_days", "login_failures_max",
+                         "login_failure_window_seconds", "pop3_line_max",
                          "pop3_commands_before_auth_max", "pop3_errors_max",
                          "pop3_idle_timeout_seconds", "pop3_connections_per_address_max"});
 }
