@@ -36,6 +36,25 @@ struct limit_values {
     // Audit records older than this are pruned, behind a signed pruning checkpoint.
     std::int64_t audit_retention_days = 400;
 
+    // IMAP (RFC 3501). A command line is counted without its literals; RFC 7162 section 4
+    // recommends that clients keep lines under 8192 octets, so the default leaves room.
+    std::int64_t imap_line_max_bytes = 65536;
+    // The largest literal accepted outside APPEND once logged in, and the largest one
+    // accepted before login, where only LOGIN and AUTHENTICATE take literals.
+    std::int64_t imap_literal_max_bytes = 65536;
+    std::int64_t imap_literal_max_bytes_unauthenticated = 1024;
+    // The largest message APPEND accepts, advertised as APPENDLIMIT (RFC 7889).
+    std::int64_t imap_append_max_bytes = 50 * 1024 * 1024;
+    // Commands accepted before a successful login; the session then ends with BYE.
+    std::int64_t imap_commands_before_auth = 30;
+    // Inactivity before the server ends a session. RFC 3501 section 5.4 requires at least
+    // 30 minutes once logged in; before login a short timer frees the connection sooner.
+    std::int64_t imap_idle_seconds = 1860;
+    std::int64_t imap_idle_seconds_unauthenticated = 60;
+    // 1 lets a client on a loopback address log in without TLS (a local fetchmail or a
+    // test client); 0 requires TLS from every address.
+    std::int64_t cleartext_login_on_loopback = 1;
+
     // Failed logins are counted per remote address over every protocol. Once an address
     // has login_failures_max failures within the window, its logins are refused.
     std::int64_t login_failures_max = 10;

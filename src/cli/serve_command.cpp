@@ -4,6 +4,8 @@
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
 #include "src/logging/logging.hpp"
+#include "src/net/tls_context.hpp"
+#include "src/server/imap_service.hpp"
 #include "src/server/pop3_service.hpp"
 
 #include <algorithm>
@@ -43,6 +45,12 @@ int run_serve(const global_options& globals) {
     // SIGTERM as soon as it reads that line cannot kill the process before the handler runs.
     boost::asio::signal_set signals(io_context, SIGTERM, SIGINT);
     int received_signal = 0;
+    std::unique_ptr<net::tls_context_store> tls;
+    if (!settings.tls.certificate.empty()) {
+        tls = std::make_unique<net::tls_context_store>(settings.tls.certificate,
+                                                       settings.tls.private_key);
+    }
+    server::imap_server imap(io_context, settings, opened.directory, tls.get());
     audit_upkeep upkeep(
         io_context, audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
@@ -52,7 +60,10 @@ int run_serve(const global_options& globals) {
             received_signal = signal_number;
             pop3.stop();
         }
+        // Sessions still running are cut off: every acknowledged write is already durable.
+        imap.stop();
         upkeep.stop();
+        io_context.stop();
     });
 
     record_system_event(audit, storage::audit_event::server_start,
@@ -71,7 +82,8 @@ int run_serve(const global_options& globals) {
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
                  accounts);
 
-    // TODO: start the SMTP and IMAP listeners here too.
+    imap.start();
+    // TODO: start the SMTP and submission listeners here.
     io_context.run();
     // Sessions may still have directory reads queued; they finish before the last records.
     pop3.join();

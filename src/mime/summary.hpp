@@ -31,7 +31,7 @@ struct address {
     // Local part (a quoted local part keeps its quotes), or the group name for group_start.
     std::string mailbox_;
     // Domain, empty when the address had none.
-    // TODO: RFC 3501 reads a NIL host as a group marker, so the ENVELOPE renderer needs a
+    // RFC 3501 reads a NIL host as a group marker, so src/imap/message_render.cpp sends a
     // placeholder host for these addresses.
     std::string host_;
 

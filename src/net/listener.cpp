@@ -150,7 +150,7 @@ void listener::start() {
         }
         acceptor->bind(endpoint);
         acceptor->listen(asio::socket_base::max_listen_connections);
-        spdlog::info("proto={} event=listening address={} port={}", impl_->config_.proto,
+        spdlog::info("event=listening proto={} address={} port={}", impl_->config_.proto,
                      acceptor->local_endpoint().address().to_string(),
                      acceptor->local_endpoint().port());
         impl_->acceptors_.push_back(std::move(acceptor));

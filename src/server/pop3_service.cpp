@@ -66,10 +66,11 @@ struct pop3_server::impl {
             service->hostname = settings.server.hostname;
             service->limits = pop3_limits_of(settings.limits);
             service->tls = tls_.get();
-            service->cleartext_login_allowed = [](const net::connection_info& info) {
+            const bool loopback_exempt = settings.limits.cleartext_login_on_loopback != 0;
+            service->cleartext_login_allowed = [loopback_exempt](const net::connection_info& info) {
                 boost::system::error_code error;
                 const auto address = boost::asio::ip::make_address(info.remote_address, error);
-                return !error && policies::cleartext_auth_allowed(false, address);
+                return !error && policies::cleartext_auth_allowed(false, address, loopback_exempt);
             };
             service->accounts = [this](const net::connection_info& info) {
                 return make_pop3_accounts(backend_, info);

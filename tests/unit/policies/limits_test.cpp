@@ -15,8 +15,11 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
     REQUIRE(names == std::set<std::string>{
                          "argon2_ops", "argon2_memory_kib", "password_min_length",
                          "password_max_length", "key_cache_seconds", "audit_checkpoint_interval",
-                         "audit_checkpoint_seconds", "audit_retention_days", "login_failures_max",
-                         "login_failure_window_seconds", "pop3_line_max",
+                         "audit_checkpoint_seconds", "audit_retention_days", "imap_line_max_bytes",
+                         "imap_literal_max_bytes", "imap_literal_max_bytes_unauthenticated",
+                         "imap_append_max_bytes", "imap_commands_before_auth", "imap_idle_seconds",
+                         "imap_idle_seconds_unauthenticated", "cleartext_login_on_loopback",
+                         "login_failures_max", "login_failure_window_seconds", "pop3_line_max",
                          "pop3_commands_before_auth_max", "pop3_errors_max",
                          "pop3_idle_timeout_seconds", "pop3_connections_per_address_max"});
 }
@@ -37,6 +40,9 @@ TEST_CASE("limit defaults are the documented values", "[policies][limits]") {
     REQUIRE(defaults.argon2_ops == 3);
     REQUIRE(defaults.argon2_memory_kib == 64 * 1024);
     REQUIRE(defaults.password_min_length == 12);
+    // RFC 3501 section 5.4: the autologout timer after login is at least 30 minutes.
+    REQUIRE(defaults.imap_idle_seconds >= 30 * 60);
+    REQUIRE(find_limit("imap_idle_seconds")->minimum >= 30 * 60);
     REQUIRE(defaults.password_max_length == 1024);
     REQUIRE(defaults.key_cache_seconds == 600);
 }

@@ -1,0 +1,90 @@
+// Interfaces to storage and login for the IMAP engine, so that the engine runs over the
+// encrypted mailbox store in the server and over memory in tests.
+#pragma once
+
+#include "crypto/secret.hpp"
+#include "src/mime/summary.hpp"
+#include "storage/mailbox_types.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace skrynka::imap {
+
+// One message as a selected mailbox lists it, without content.
+struct message_entry {
+    storage::message_uid uid = 0;
+    std::int64_t modseq = 0;
+    std::uint32_t flags = 0;
+    std::vector<std::string> keywords; // sorted
+    std::int64_t internal_date = 0;
+    std::uint64_t size = 0;
+};
+
+// A message whose content key has been opened. Not thread-safe.
+class message_content {
+  public:
+    virtual ~message_content() = default;
+    virtual const mime::message_summary& summary() = 0;
+    // Returns octets [offset, offset + length) clamped to the message size. Throws
+    // storage::storage_error or crypto::crypto_error when the content cannot be read.
+    virtual std::string read(std::uint64_t offset, std::uint64_t length) = 0;
+};
+
+// One logged-in account's mailboxes. Each call has the contract of the mailbox_store
+// member of the same name and throws storage::storage_error as it does. Calls come from
+// one session at a time.
+class mail_access {
+  public:
+    virtual ~mail_access() = default;
+
+    // The canonical address of the account, for log lines.
+    virtual std::string account_name() const = 0;
+
+    virtual std::vector<storage::mailbox_info> list_mailboxes() = 0;
+    virtual std::optional<storage::mailbox_info> find_mailbox(std::string_view name) = 0;
+    virtual storage::mailbox_info create_mailbox(std::string_view name) = 0;
+    virtual void rename_mailbox(std::string_view old_name, std::string_view new_name) = 0;
+    virtual void delete_mailbox(std::string_view name) = 0;
+    virtual void set_subscribed(std::string_view name, bool subscribed) = 0;
+    virtual storage::mailbox_status status(storage::mailbox_id mailbox) = 0;
+    virtual std::vector<message_entry> list_messages(storage::mailbox_id mailbox) = 0;
+
+    // Seals raw for the account and appends it. Returns the new UID.
+    virtual storage::message_uid append(storage::mailbox_id mailbox, std::string_view raw,
+                                        std::uint32_t flags,
+                                        const std::vector<std::string>& keywords,
+                                        std::int64_t internal_date) = 0;
+    virtual std::vector<storage::flag_update>
+    store_flags(storage::mailbox_id mailbox, std::span<const storage::message_uid> uids,
+                storage::flag_change change, std::uint32_t flags,
+                std::span<const std::string> keywords) = 0;
+    virtual std::vector<storage::copied_uid> copy(storage::mailbox_id source,
+                                                  std::span<const storage::message_uid> uids,
+                                                  storage::mailbox_id destination) = 0;
+    virtual std::vector<storage::copied_uid> move(storage::mailbox_id source,
+                                                  std::span<const storage::message_uid> uids,
+                                                  storage::mailbox_id destination) = 0;
+    virtual void expunge(storage::mailbox_id mailbox,
+                         std::span<const storage::message_uid> uids) = 0;
+
+    // Opens a message's content. Returns nullptr when the message is gone.
+    virtual std::unique_ptr<message_content> open(storage::mailbox_id mailbox,
+                                                  storage::message_uid uid) = 0;
+};
+
+// Unlocks an account with a login name and a password.
+class login_service {
+  public:
+    virtual ~login_service() = default;
+    // Returns nullptr when the name or password is wrong; both cost the same.
+    virtual std::unique_ptr<mail_access> login(std::string_view name,
+                                               const crypto::secret_bytes& password) = 0;
+};
+
+} // namespace skrynka::imap

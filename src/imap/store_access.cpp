@@ -1,0 +1,144 @@
+#include "src/imap/store_access.hpp"
+
+#include "src/message/sealed_message.hpp"
+
+namespace skrynka::imap {
+
+namespace {
+
+class opened_content : public message_content {
+  public:
+    opened_content(message::opened_message message, storage::mailbox_store& store,
+                   storage::mailbox_id mailbox)
+        : message_(std::move(message)), store_(store), mailbox_(mailbox) {}
+
+    const mime::message_summary& summary() override { return message_.summary(); }
+
+    std::string read(std::uint64_t offset, std::uint64_t length) override {
+        if (length == 0 || offset >= message_.size()) {
+            return {};
+        }
+        const std::vector<unsigned char> data = message_.read(store_, mailbox_, offset, length);
+        return std::string(data.begin(), data.end());
+    }
+
+  private:
+    message::opened_message message_;
+    storage::mailbox_store& store_;
+    storage::mailbox_id mailbox_;
+};
+
+} // namespace
+
+store_access::store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
+                           crypto::user_key_pair keys)
+    : account_name_(std::move(account_name)), store_(std::move(store)), keys_(std::move(keys)) {}
+
+std::vector<storage::mailbox_info> store_access::list_mailboxes() {
+    return store_->list_mailboxes();
+}
+
+std::optional<storage::mailbox_info> store_access::find_mailbox(std::string_view name) {
+    return store_->find_mailbox(name);
+}
+
+storage::mailbox_info store_access::create_mailbox(std::string_view name) {
+    return store_->create_mailbox(name);
+}
+
+void store_access::rename_mailbox(std::string_view old_name, std::string_view new_name) {
+    store_->rename_mailbox(old_name, new_name);
+}
+
+void store_access::delete_mailbox(std::string_view name) {
+    store_->delete_mailbox(name);
+    // Checkpoint so that deleted pages do not linger in the WAL.
+    store_->db().checkpoint_truncate();
+}
+
+void store_access::set_subscribed(std::string_view name, bool subscribed) {
+    store_->set_subscribed(name, subscribed);
+}
+
+storage::mailbox_status store_access::status(storage::mailbox_id mailbox) {
+    return store_->status(mailbox);
+}
+
+std::vector<message_entry> store_access::list_messages(storage::mailbox_id mailbox) {
+    std::vector<message_entry> entries;
+    for (storage::message_row& row : store_->list_messages(mailbox)) {
+        message_entry entry;
+        entry.uid = row.uid;
+        entry.modseq = row.modseq;
+        entry.flags = row.flags;
+        entry.keywords = row.keywords;
+        entry.internal_date = row.internal_date;
+        entry.size = static_cast<std::uint64_t>(row.size);
+        entries.push_back(std::move(entry));
+        rows_.insert_or_assign({mailbox, row.uid}, std::move(row));
+    }
+    return entries;
+}
+
+storage::message_uid store_access::append(storage::mailbox_id mailbox, std::string_view raw,
+                                          std::uint32_t flags,
+                                          const std::vector<std::string>& keywords,
+                                          std::int64_t internal_date) {
+    message::message_attributes attributes;
+    attributes.flags = flags;
+    attributes.keywords = keywords;
+    attributes.internal_date = internal_date;
+    return store_->append(mailbox, message::seal_message(raw, keys_.public_key, attributes));
+}
+
+std::vector<storage::flag_update>
+store_access::store_flags(storage::mailbox_id mailbox, std::span<const storage::message_uid> uids,
+                          storage::flag_change change, std::uint32_t flags,
+                          std::span<const std::string> keywords) {
+    return store_->store_flags(mailbox, uids, change, flags, keywords);
+}
+
+std::vector<storage::copied_uid> store_access::copy(storage::mailbox_id source,
+                                                    std::span<const storage::message_uid> uids,
+                                                    storage::mailbox_id destination) {
+    return store_->copy(source, uids, destination);
+}
+
+std::vector<storage::copied_uid> store_access::move(storage::mailbox_id source,
+                                                    std::span<const storage::message_uid> uids,
+                                                    storage::mailbox_id destination) {
+    auto moved = store_->move(source, uids, destination);
+    store_->db().checkpoint_truncate();
+    return moved;
+}
+
+void store_access::expunge(storage::mailbox_id mailbox,
+                           std::span<const storage::message_uid> uids) {
+    store_->expunge(mailbox, uids);
+    for (const storage::message_uid uid : uids) {
+        rows_.erase({mailbox, uid});
+    }
+    // secure_delete zeroed the freed pages; the checkpoint removes the WAL copies.
+    // TODO: write a signed deletion receipt per expunged message; sessions have no
+    // handle to the audit log yet.
+    store_->db().checkpoint_truncate();
+}
+
+std::unique_ptr<message_content> store_access::open(storage::mailbox_id mailbox,
+                                                    storage::message_uid uid) {
+    auto found = rows_.find({mailbox, uid});
+    if (found == rows_.end()) {
+        list_messages(mailbox);
+        found = rows_.find({mailbox, uid});
+        if (found == rows_.end()) {
+            return nullptr;
+        }
+    }
+    auto opened = message::open_message(found->second, keys_);
+    if (!opened) {
+        return nullptr;
+    }
+    return std::make_unique<opened_content>(std::move(*opened), *store_, mailbox);
+}
+
+} // namespace skrynka::imap
