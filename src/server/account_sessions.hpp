@@ -1,7 +1,7 @@
 // In-process registry of what the sessions of one account must know about each other:
 // the POP3 maildrop lock (RFC 1939 section 8) and notices of messages that one session
-// expunged, which IMAP sessions of the same account report as EXPUNGE (RFC 9051
-// section 7.5.1).
+// expunged. IMAP sessions find such expunges by polling storage today. Subscribing here
+// would let them report EXPUNGE (RFC 9051 section 7.5.1) without waiting for the poll.
 #pragma once
 
 #include "storage/directory.hpp"

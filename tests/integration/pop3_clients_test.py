@@ -2,6 +2,7 @@
 plain TCP, STLS and implicit TLS, against an INBOX filled by pop3_fill_inbox."""
 
 import hashlib
+import imaplib
 import os
 import poplib
 import signal
@@ -47,6 +48,7 @@ class mail_instance:
         run_ok("-c", self.config, *FAST_ARGON2, "user", "add", USER, stdin_text=PASSWORD + "\n")
         self.port = free_port()
         self.tls_port = free_port()
+        self.imap_port = free_port()
         self.count = 0
 
     def fill(self, *messages):
@@ -69,7 +71,8 @@ class mail_instance:
             "-o", f"pop3.listen=127.0.0.1:{self.port}",
             "-o", f"pop3.listen_tls=127.0.0.1:{self.tls_port}",
             "-o", "smtp.listen=", "-o", "submission.listen=", "-o", "submission.listen_tls=",
-            "-o", "imap.listen=", "-o", "imap.listen_tls=", "-o", "admin.listen=", *extra)
+            "-o", f"imap.listen=127.0.0.1:{self.imap_port}", "-o", "imap.listen_tls=",
+            "-o", "admin.listen=", *extra)
 
     def certificate(self):
         return os.path.join(self.state, "tls", "certificate.pem")
@@ -249,6 +252,24 @@ def dropped_connection_mid_retr_deletes_nothing(folder):
         client = login(instance.port)
         check_equal(client.stat()[0], 2, "messages after the dropped session")
         client.quit()
+        stop(server)
+
+
+@test
+def imap_sees_pop3_deletions(folder):
+    instance = mail_instance(folder)
+    instance.fill(FX_APPEND, FX_DOTS, FX_P)
+    with started(instance.serve()) as server:
+        imap = imaplib.IMAP4("127.0.0.1", instance.imap_port, timeout=30)
+        imap.login(USER, PASSWORD)
+        check_equal(imap.select("INBOX")[1], [b"3"], "SELECT INBOX")
+        client = login(instance.port)
+        client.dele(2)
+        client.quit()
+        status, _ = imap.noop()
+        check_equal(status, "OK", "NOOP")
+        check_equal(imap.untagged_responses.get("EXPUNGE"), [b"2"], "EXPUNGE after POP3 QUIT")
+        imap.logout()
         stop(server)
 
 
