@@ -1,4 +1,6 @@
-// The one deletion path for messages a user removes: POP3 at QUIT and IMAP EXPUNGE.
+// The deletion path for messages a user removes with POP3 QUIT.
+// TODO: IMAP's store_access::expunge takes the same two steps in its own code. Both should
+// call this function, which must move below skrynka_app (into storage) for IMAP to reach it.
 #pragma once
 
 #include "storage/mailbox_store.hpp"
