@@ -72,6 +72,20 @@ struct limit_values {
     std::int64_t smtp_data_block_seconds = 180;
     std::int64_t smtp_data_termination_seconds = 600;
     std::int64_t smtp_server_idle_seconds = 300;
+    // Failed logins are counted per remote address over every protocol. Once an address
+    // has login_failures_max failures within the window, its logins are refused.
+    std::int64_t login_failures_max = 10;
+    std::int64_t login_failure_window_seconds = 900;
+
+    // POP3 (RFC 1939, RFC 2449). The line limit counts the octets of a command line
+    // including CR LF. RFC 2449 section 4 allows commands of 255 octets, and AUTH PLAIN
+    // with an initial response needs more. RFC 1939 section 3 requires an inactivity
+    // timer of at least 10 minutes.
+    std::int64_t pop3_line_max = 2048;
+    std::int64_t pop3_commands_before_auth_max = 20;
+    std::int64_t pop3_errors_max = 10;
+    std::int64_t pop3_idle_timeout_seconds = 600;
+    std::int64_t pop3_connections_per_address_max = 10;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

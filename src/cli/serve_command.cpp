@@ -6,17 +6,20 @@
 #include "src/cli/serve_instance_guard.hpp"
 #include "src/logging/logging.hpp"
 #include "src/server/imap_service.hpp"
+#include "src/server/pop3_service.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_service.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <functional>
 #include <spdlog/spdlog.h>
+#include <thread>
 #include <unistd.h>
 
 namespace skrynka::app::cli {
@@ -45,12 +48,14 @@ int run_serve(const global_options& globals) {
     storage::audit_log audit = open_audit_log(context.directory(), settings);
     record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
 
-    // NOTE: the IMAP server and the audit upkeep timer use the directory connection from
-    // I/O threads while SMTP uses it from the directory executor. SQLite serializes the
-    // calls on one connection, and only the audit log opens transactions in serve.
+    // NOTE: IMAP sessions use the directory connection from I/O threads, SMTP from the
+    // context's directory executor and POP3 from its own. SQLite serializes the calls on
+    // one connection. The audit log opens transactions, so every audit write (POP3
+    // records and the upkeep timer) happens on the POP3 server's one I/O thread.
     server::imap_server imap(context.io(), settings, context.directory(), context.tls());
+    server::pop3_server pop3(settings, context.directory(), audit);
     audit_upkeep upkeep(
-        context.io(), audit,
+        pop3.io(), audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
         settings.limits.audit_retention_days);
 
@@ -64,8 +69,12 @@ int run_serve(const global_options& globals) {
         }
         received_signal = signal_number;
         // Sessions still running are cut off: every acknowledged write is already durable.
+        // POP3 sessions end without the UPDATE state, so they delete nothing.
         imap.stop();
-        upkeep.stop();
+        boost::asio::post(pop3.io(), [&upkeep, &pop3] {
+            upkeep.stop();
+            pop3.stop();
+        });
         context.stop();
     });
     boost::asio::signal_set reload_signals(context.io(), SIGHUP);
@@ -89,6 +98,7 @@ int run_serve(const global_options& globals) {
     // Listeners are bound before event=start, so a client may connect once it is logged.
     server::start_smtp_service(context);
     imap.start();
+    pop3.start();
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
@@ -97,8 +107,13 @@ int run_serve(const global_options& globals) {
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
                  account_count);
 
-    // TODO: start the submission and POP3 listeners here.
+    // TODO: move POP3 onto the shared server context, as SMTP is; it still runs its own
+    // I/O thread and blocking pool.
+    std::thread pop3_thread([&pop3] { pop3.io().run(); });
     context.run();
+    pop3_thread.join();
+    // Sessions may still have directory reads queued; they finish before the last records.
+    pop3.join();
 
     record_system_event(audit, storage::audit_event::server_stop,
                         fmt::format("signal={}", signal_name(received_signal)));

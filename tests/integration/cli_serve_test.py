@@ -9,7 +9,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from skrynka_cli import (check, check_equal, check_in, init_instance, main, run_failing,
                          server_process, test)
 
-LOG_LINE = re.compile(r"^time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=[a-z]+ event=[a-z_]+( |$)")
+# Session and listener lines put their fixed fields (session, proto, remote) before event.
+LOG_LINE = re.compile(
+    r"^time=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=[a-z]+ ([a-z_]+=\S+ )*event=[a-z_]+( |$)")
 
 
 @test

@@ -111,6 +111,11 @@ def main():
     return 1 if failures else 0
 
 
+# Every listener a dev instance configures, as config keys.
+LISTENERS = ("smtp.listen", "submission.listen", "submission.listen_tls", "imap.listen",
+             "imap.listen_tls", "pop3.listen", "pop3.listen_tls", "admin.listen")
+
+
 class server_process:
     """A running `skrynka serve`, started with args and ended by its process id.
 
@@ -119,10 +124,11 @@ class server_process:
     """
 
     def __init__(self, *args):
-        # A dev instance listens on fixed loopback ports; tests that do not talk SMTP
-        # clear the listener, so parallel runs on one machine never collide.
-        if not any(str(arg).startswith("smtp.listen=") for arg in args):
-            args = (*args, "-o", "smtp.listen=")
+        # A dev instance listens on fixed loopback ports. Every listener the test does not
+        # set itself is cleared, so parallel runs on one machine never collide.
+        for listener in LISTENERS:
+            if not any(str(arg).startswith(f"{listener}=") for arg in args):
+                args = (*args, "-o", f"{listener}=")
         self.process = subprocess.Popen(
             [BINARY, *args, "serve"],
             stdin=subprocess.DEVNULL,

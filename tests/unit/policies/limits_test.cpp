@@ -24,7 +24,10 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
                          "smtp_connections_per_address_max", "smtp_initial_greeting_seconds",
                          "smtp_mail_rcpt_seconds", "smtp_data_initiation_seconds",
                          "smtp_data_block_seconds", "smtp_data_termination_seconds",
-                         "smtp_server_idle_seconds"});
+                         "smtp_server_idle_seconds",
+                         "login_failures_max", "login_failure_window_seconds", "pop3_line_max",
+                         "pop3_commands_before_auth_max", "pop3_errors_max",
+                         "pop3_idle_timeout_seconds", "pop3_connections_per_address_max"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {

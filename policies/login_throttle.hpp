@@ -1,0 +1,40 @@
+// Failed-login counting per remote address, shared by every protocol that takes a
+// password (POP3 now, IMAP and submission when they log in through the same object), so
+// a password guesser cannot spread its attempts over protocols.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace skrynka::policies {
+
+// Thread-safe. Addresses are the textual IP addresses of connection_info.
+// TODO: IPv6 clients are counted per /128, as connection_limiter counts them.
+class login_throttle {
+  public:
+    using clock = std::chrono::steady_clock;
+
+    // Allows max_failures failed logins per address within window.
+    login_throttle(std::size_t max_failures, std::chrono::seconds window);
+
+    // Returns false while address has max_failures failures younger than the window, so
+    // the caller refuses the login before spending an Argon2id run on it.
+    bool allowed(const std::string& address, clock::time_point now = clock::now());
+
+    // Counts one failed login from address.
+    void record_failure(const std::string& address, clock::time_point now = clock::now());
+
+  private:
+    void forget_old(std::deque<clock::time_point>& failures, clock::time_point now);
+
+    std::size_t max_failures_;
+    std::chrono::seconds window_;
+    std::mutex mutex_;
+    std::map<std::string, std::deque<clock::time_point>> failures_;
+};
+
+} // namespace skrynka::policies
