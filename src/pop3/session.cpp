@@ -299,11 +299,7 @@ asio::awaitable<void> session::log_in(std::string_view name, crypto::secret_byte
     user_ = std::move(result.user);
     deleted_.assign(drop_->messages().size(), false);
     state_ = state::transaction;
-    std::uint64_t total = 0;
-    for (const maildrop_message& message : drop_->messages()) {
-        total += message.size;
-    }
-    ok(fmt::format("Maildrop has {} messages ({} octets)", deleted_.size(), total));
+    ok(maildrop_summary());
     log(fmt::format("event=login user={} messages={}", user_, deleted_.size()));
 }
 

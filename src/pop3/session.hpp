@@ -118,6 +118,8 @@ class session {
     boost::asio::awaitable<void> flush(response_writer& out);
 
     void ok(std::string_view text);
+    // Returns "Maildrop has N messages (M octets)" for the whole maildrop, deleted or not.
+    std::string maildrop_summary() const;
     // Appends the -ERR for error, counts it, and closes the session at the error limit.
     void error(errc code);
     // Appends the -ERR for reason and closes the session.

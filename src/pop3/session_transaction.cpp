@@ -165,11 +165,7 @@ void session::handle_dele(const command& request) {
 
 void session::handle_rset() {
     deleted_.assign(deleted_.size(), false);
-    std::uint64_t total = 0;
-    for (const maildrop_message& message : drop_->messages()) {
-        total += message.size;
-    }
-    ok(fmt::format("Maildrop has {} messages ({} octets)", deleted_.size(), total));
+    ok(maildrop_summary());
 }
 
 asio::awaitable<void> session::handle_retr(const command& request, response_writer& out) {
@@ -287,6 +283,16 @@ asio::awaitable<void> session::handle_quit_in_transaction() {
     counters_.messages_deleted += indexes.size();
     log(fmt::format("event=update deleted={} left={}", indexes.size(), left));
     ok(fmt::format("{} POP3 server signing off ({} messages left)", config_.hostname, left));
+}
+
+std::string session::maildrop_summary() const {
+    std::uint64_t total = 0;
+    for (const maildrop_message& message : drop_->messages()) {
+        total += message.size;
+    }
+    const std::size_t count = drop_->messages().size();
+    return fmt::format("Maildrop has {} {} ({} octets)", count, count == 1 ? "message" : "messages",
+                       total);
 }
 
 } // namespace skrynka::pop3

@@ -392,3 +392,9 @@ TEST_CASE("session pipelined input split at every offset") {
         REQUIRE(d.store.removals == std::vector<std::vector<std::size_t>>{{2}});
     }
 }
+
+TEST_CASE("session login counts one message in the singular") {
+    driver d;
+    d.store.add(fx_p);
+    CHECK(d.send(login) == "+OK Send PASS\r\n+OK Maildrop has 1 message (26 octets)\r\n");
+}
