@@ -58,8 +58,8 @@ std::optional<unlocked_account> unlock_account(storage::directory& directory,
         if (!secret_key) {
             continue;
         }
-        // A slot that opens but holds another account's key means the directory was
-        // edited outside skrynka: refuse rather than hand out a key that opens nothing.
+        // A slot that opens but contains another account's key means the directory was
+        // edited outside skrynka, so reject the login rather than hand out a useless key.
         if (!crypto::user_keys_match(account->public_key, *secret_key)) {
             return std::nullopt;
         }

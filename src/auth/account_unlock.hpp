@@ -27,7 +27,7 @@ struct unlocked_account {
 // it only resets the password through the command line.
 //
 // Returns nothing when login_name is not a valid address, names no account, names a
-// disabled account, or when no slot opens with secret; the caller cannot tell these
+// disabled account, or when no slot opens with secret. The caller cannot tell these
 // apart, so neither can a client. For a name that matches no account, one Argon2id run
 // at unknown_user_params is spent, so the reply takes as long as a wrong password for
 // an account with one login-capable slot.

@@ -22,11 +22,11 @@ struct plain_credentials {
 enum class sasl_error {
     malformed,            // not base64, not three fields, an empty authcid or password,
                           // a field over 255 octets, or a NUL inside a field
-    authorization_denied, // authzid names someone other than authcid; skrynka grants
-                          // nobody the right to act as another user
+    authorization_denied, // authzid names someone other than authcid, and skrynka
+                          // lets no user act as another
 };
 
-// Maximum octets of each field. RFC 4616 section 2 asks servers to accept at least 255.
+// Maximum octets of each field. RFC 4616 section 2 requires servers to accept at least 255.
 inline constexpr std::size_t max_plain_field_size = 255;
 
 // Decodes a base64 PLAIN response (RFC 4648 section 4 alphabet with padding). An empty

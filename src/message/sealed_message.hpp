@@ -18,7 +18,7 @@
 
 namespace skrynka::message {
 
-// What the store keeps beside the sealed content.
+// Message metadata that the store keeps unsealed beside the sealed content.
 struct message_attributes {
     std::uint32_t flags = 0;           // storage::flag bits
     std::vector<std::string> keywords; // IMAP keywords
