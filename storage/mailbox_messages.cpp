@@ -86,6 +86,30 @@ message_uid mailbox_store::append(mailbox_id mailbox, const new_message& message
     return uid;
 }
 
+std::optional<message_uid> mailbox_store::append_once(mailbox_id mailbox,
+                                                      const new_message& message,
+                                                      std::span<const unsigned char> import_digest) {
+    check_message(message, db_);
+    if (import_digest.size() != 32) {
+        throw_error(errc::invalid_argument, db_.path(), "an import digest must be 32 bytes");
+    }
+    transaction tx(db_);
+    statement known = db_.prepare("SELECT 1 FROM imported_messages WHERE digest = ?1");
+    known.bind_blob(1, import_digest);
+    if (known.step()) {
+        return std::nullopt;
+    }
+
+    const message_uid uid = append_locked(mailbox, message);
+    db_.prepare("INSERT INTO imported_messages (digest, mailbox_id, uid) VALUES (?1, ?2, ?3)")
+        .bind_blob(1, import_digest)
+        .bind(2, mailbox)
+        .bind(3, static_cast<std::int64_t>(uid))
+        .run();
+    tx.commit();
+    return uid;
+}
+
 std::vector<message_uid> mailbox_store::append_many(std::span<const append_request> requests) {
     for (const auto& request : requests) {
         check_message(request.message, db_);

@@ -84,6 +84,14 @@ class mailbox_store {
     // them all, with the errors of append.
     std::vector<message_uid> append_many(std::span<const append_request> requests);
 
+    // Appends one message unless an earlier call already imported one with this digest,
+    // checking and recording the digest in the append's own transaction, so an import
+    // that is interrupted and run again stores each message exactly once. Returns the new
+    // UID, or nothing when the digest was already recorded. Throws as append, and
+    // invalid_argument when the digest is not 32 bytes.
+    std::optional<message_uid> append_once(mailbox_id mailbox, const new_message& message,
+                                           std::span<const unsigned char> import_digest);
+
     // Lists a mailbox's messages by ascending UID. Throws not_found.
     std::vector<message_row> list_messages(mailbox_id mailbox);
 

@@ -371,3 +371,26 @@ TEST_CASE("UID space exhaustion is too_big", "[storage][mailbox]") {
             }) == errc::too_big);
     REQUIRE(f.store.status(box.id).messages == 1);
 }
+
+TEST_CASE("append_once stores a digest only once", "[storage][mailbox]") {
+    fixture f;
+    const auto inbox = f.store.create_mailbox("INBOX");
+    const bytes first_digest(32, 0x01);
+    const bytes second_digest(32, 0x02);
+
+    REQUIRE(f.store.append_once(inbox.id, sample_message(), first_digest) == 1u);
+    REQUIRE_FALSE(f.store.append_once(inbox.id, sample_message(), first_digest).has_value());
+    f.reopen();
+    REQUIRE_FALSE(f.store.append_once(inbox.id, sample_message(), first_digest).has_value());
+    REQUIRE(f.store.append_once(inbox.id, sample_message(), second_digest) == 2u);
+    REQUIRE(uids_of(f.store.list_messages(inbox.id)) == std::vector<message_uid>{1, 2});
+}
+
+TEST_CASE("append_once rejects a digest of the wrong size", "[storage][mailbox]") {
+    fixture f;
+    const auto inbox = f.store.create_mailbox("INBOX");
+    const bytes short_digest(31, 0x01);
+    REQUIRE(error_of([&] { f.store.append_once(inbox.id, sample_message(), short_digest); }) ==
+            errc::invalid_argument);
+    REQUIRE(f.store.list_messages(inbox.id).empty());
+}
