@@ -103,8 +103,8 @@ void export_mbox(storage::mailbox_store& store, const crypto::user_key_pair& key
 }
 
 void export_maildir(storage::mailbox_store& store, const crypto::user_key_pair& keys,
-                    const storage::mailbox_info& mailbox, export_sink& sink,
-                    export_counts& counts) {
+                    const storage::mailbox_info& mailbox, std::int64_t export_time,
+                    export_sink& sink, export_counts& counts) {
     const std::string folder = maildir_folder_name(mailbox.name);
     const std::string prefix = folder.empty() ? std::string() : folder + "/";
     if (!folder.empty()) {
@@ -126,7 +126,7 @@ void export_maildir(storage::mailbox_store& store, const crypto::user_key_pair& 
         }
         std::vector<std::string> dropped;
         const std::string name =
-            maildir_base_name(row.internal_date, row.uid, static_cast<long>(::getpid()),
+            maildir_base_name(export_time, row.uid, static_cast<long>(::getpid()),
                               bytes->size()) +
             maildir_info({row.flags, row.keywords}, letters, dropped);
         counts.dropped_keywords += dropped.size();
@@ -195,11 +195,12 @@ export_counts export_mailboxes(storage::mailbox_store& store, const crypto::user
                                export_format format, export_sink& sink) {
     export_counts counts;
     std::set<std::string> made;
+    const std::int64_t export_time = now_seconds();
     for (const auto& mailbox : store.list_mailboxes()) {
         if (format == export_format::mbox) {
             export_mbox(store, keys, mailbox, sink, made, counts);
         } else {
-            export_maildir(store, keys, mailbox, sink, counts);
+            export_maildir(store, keys, mailbox, export_time, sink, counts);
         }
         ++counts.mailboxes;
     }

@@ -213,9 +213,9 @@ message_flags flags_of_file_name(std::string_view file_name, const keyword_lette
     return flags;
 }
 
-std::string maildir_base_name(std::int64_t internal_date, std::uint32_t uid, long process,
+std::string maildir_base_name(std::int64_t export_time, std::uint32_t uid, long process,
                               std::uint64_t size) {
-    return fmt::format("{}.M{}P{}.skrynka,S={}", internal_date, uid, process, size);
+    return fmt::format("{}.M{:010}P{}.skrynka,S={}", export_time, uid, process, size);
 }
 
 } // namespace skrynka::archive

@@ -58,9 +58,11 @@ std::string maildir_info(const message_flags& flags, keyword_letters& letters,
 // no flags. Unknown letters are ignored.
 message_flags flags_of_file_name(std::string_view file_name, const keyword_letters& letters);
 
-// Returns the base name of a message file: "<internal date>.M<uid>P<pid>.skrynka,S=<size>",
-// unique within an export because the UID is unique within its mailbox.
-std::string maildir_base_name(std::int64_t internal_date, std::uint32_t uid, long process,
+// Returns the base name of a message file:
+// "<export time>.M<uid, 10 digits>P<pid>.skrynka,S=<size>". The time is the same for
+// every file of one export and the UID is unique within its mailbox, so the names are
+// unique and sort in UID order, which is the order an import reads them in.
+std::string maildir_base_name(std::int64_t export_time, std::uint32_t uid, long process,
                               std::uint64_t size);
 
 } // namespace skrynka::archive

@@ -60,3 +60,9 @@ TEST_CASE("maildir file without info has no flags", "[archive][maildir]") {
     REQUIRE(read.flags == 0);
     REQUIRE(read.keywords.empty());
 }
+
+TEST_CASE("maildir base names sort in UID order", "[archive][maildir]") {
+    REQUIRE(maildir_base_name(1700000000, 42, 7, 153) ==
+            "1700000000.M0000000042P7.skrynka,S=153");
+    REQUIRE(maildir_base_name(1700000000, 9, 7, 1) < maildir_base_name(1700000000, 10, 7, 1));
+}
