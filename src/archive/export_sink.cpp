@@ -38,7 +38,7 @@ int create_file(const std::filesystem::path& path) {
         }
         fail_errno("create", path);
     }
-    // The umask can only remove bits, but say the mode outright.
+    // The umask can only remove bits, but set the mode explicitly anyway.
     if (::fchmod(fd, 0600) != 0) {
         ::close(fd);
         fail_errno("set the mode of", path);

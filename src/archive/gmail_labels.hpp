@@ -1,4 +1,5 @@
-// Where a message from a Google Takeout mbox goes, decided by its X-Gmail-Labels field.
+// The mailbox and flags of a message from a Google Takeout mbox, taken from its
+// X-Gmail-Labels field.
 #pragma once
 
 #include <cstdint>

@@ -73,6 +73,17 @@ class mbox_source : public import_source {
         }
     }
 
+    std::vector<std::string> mailboxes() const override {
+        std::vector<std::string> names;
+        if (use_gmail_labels_) {
+            return names; // a single file: its mailboxes show only while reading it
+        }
+        for (const auto& file : files_) {
+            names.push_back(override_.value_or(file.mailbox));
+        }
+        return names;
+    }
+
     std::uint64_t bytes_done() const override {
         return done_before_ + (reader_ ? reader_->bytes_read() : 0);
     }
@@ -155,6 +166,7 @@ class maildir_source : public import_source {
                 throw std::runtime_error(
                     fmt::format("{} is not a valid Maildir++ folder name", folder));
             }
+            folder_mailboxes_.push_back(*mailbox);
             const fs::path directory = folder.empty() ? root : root / folder;
             keyword_tables_.push_back(read_keywords(directory / "dovecot-keywords"));
             for (const bool cur : {false, true}) {
@@ -195,6 +207,13 @@ class maildir_source : public import_source {
         return message;
     }
 
+    std::vector<std::string> mailboxes() const override {
+        if (override_) {
+            return {*override_};
+        }
+        return folder_mailboxes_;
+    }
+
     std::uint64_t bytes_done() const override { return done_; }
     std::uint64_t bytes_total() const override { return total_; }
 
@@ -210,6 +229,7 @@ class maildir_source : public import_source {
 
     std::optional<std::string> override_;
     std::uint64_t max_message_size_;
+    std::vector<std::string> folder_mailboxes_;
     std::vector<keyword_letters> keyword_tables_;
     std::vector<maildir_file> files_;
     std::size_t index_ = 0;

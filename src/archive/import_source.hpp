@@ -1,5 +1,5 @@
-// What `skrynka import` reads: an mbox file (such as a Google Takeout archive), a
-// directory of mbox files as `skrynka export --format mbox` writes it, or a Maildir++
+// Sources that `skrynka import` reads: an mbox file (such as a Google Takeout archive),
+// a directory of mbox files as `skrynka export --format mbox` writes it, or a Maildir++
 // tree. Each source yields its messages in a fixed order, so a second run over the same
 // source meets them in the same order.
 #pragma once
@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace skrynka::archive {
 
@@ -30,6 +31,10 @@ class import_source {
     // message over the size limit (the next call continues after it), and
     // std::runtime_error or std::system_error when the source cannot be read.
     virtual std::optional<import_message> next() = 0;
+
+    // Returns the mailboxes that the source contains, empty ones included, so that an
+    // import recreates every folder of an export. Empty for a single mbox file.
+    virtual std::vector<std::string> mailboxes() const = 0;
 
     // Bytes of the source read so far and in total, for a progress display.
     virtual std::uint64_t bytes_done() const = 0;

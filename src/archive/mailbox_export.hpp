@@ -33,7 +33,7 @@ std::string mbox_file_path(std::string_view mailbox);
 std::optional<std::string> mailbox_of_mbox_path(std::string_view path);
 
 // Exports every mailbox in name order. Reads each message separately, without a long
-// read transaction, so a running server can keep expunging and checkpointing; a
+// read transaction, so a running server can keep expunging and checkpointing. A
 // message that disappears in between is counted as vanished. Throws crypto_error when
 // a stored message does not open with keys (tampering, or keys of another account),
 // storage_error and what sink throws. Does not call sink.finish().

@@ -103,6 +103,9 @@ import_counts import_messages(storage::mailbox_store& store, const crypto::user_
     import_counts counts;
     mailbox_resolver mailboxes(store, counts, warnings);
     std::map<std::vector<unsigned char>, std::uint64_t> seen; // digest at occurrence 0
+    for (const auto& name : source.mailboxes()) {
+        mailboxes.resolve(name);
+    }
 
     while (true) {
         std::optional<import_message> next;

@@ -26,13 +26,14 @@ using import_progress = std::function<void(const import_source&, const import_co
 
 // Returns the 32-byte import digest of a message: BLAKE2b over a version label, the
 // mailbox the source names, the message bytes and how many identical messages for the
-// same mailbox came earlier in this source (so true duplicates in a source are each
-// imported once, and again skipped once each on a second run).
+// same mailbox came earlier in this source. So two identical messages in one source are
+// both imported, and a second run skips both.
 std::vector<unsigned char> import_digest(std::string_view mailbox, std::string_view bytes,
                                          std::uint64_t occurrence);
 
-// Imports every message of source. A missing mailbox is created without its parents; a
-// name the store rejects sends its messages to INBOX, with a line in warnings. Keywords
+// Imports every message of source, after creating each mailbox the source lists. A
+// missing mailbox is created without its parents. A name the store rejects sends its
+// messages to INBOX, with a line in warnings. Keywords
 // the store would reject are dropped, with a line in warnings. Each message commits in
 // its own transaction (mailbox_store::append_once), so killing the process loses at most
 // the message being written, and a new run skips what is already there. Messages over

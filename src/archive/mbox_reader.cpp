@@ -33,7 +33,7 @@ std::optional<mbox_message> mbox_reader::next() {
     if (!started_) {
         started_ = true;
         if (!read_line(line)) {
-            return std::nullopt; // an empty file holds no messages
+            return std::nullopt; // an empty file contains no messages
         }
         if (!line.starts_with("From ")) {
             throw std::runtime_error("not an mbox file: the first line does not start with "

@@ -25,9 +25,9 @@ class mbox_reader {
     mbox_reader(std::istream& input, std::uint64_t max_message_size);
 
     // Returns the next message, or nothing at the end of the file. A message ends at the
-    // next line that starts with "From " or at the end of the file; the line break just
-    // before that line (CRLF when the separator lines end in CRLF, LF otherwise) belongs
-    // to the format, not to the message. Throws std::runtime_error when the file does
+    // next line that starts with "From " or at the end of the file. The line break just
+    // before that point belongs to the format, not to the message (RFC 4155 puts an
+    // empty line there): CRLF when the separator lines end in CRLF, LF otherwise. Throws std::runtime_error when the file does
     // not start with a "From " line, and skipped_message when a message is longer than
     // max_message_size (the reader is then at the next message).
     std::optional<mbox_message> next();

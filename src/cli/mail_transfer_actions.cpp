@@ -36,7 +36,7 @@ crypto::argon2_params argon2_params_from(const policies::limit_values& limits) {
 
 // Checked before any secret is asked for, so a mistyped path costs no password. The
 // sinks check again with O_EXCL and mkdir, which is what actually prevents overwriting.
-void refuse_existing(const fs::path& output) {
+void reject_existing_output(const fs::path& output) {
     std::error_code error;
     if (fs::symlink_status(output, error).type() != fs::file_type::not_found) {
         throw cli_error(fmt::format(
@@ -62,7 +62,7 @@ int export_account(const global_options& globals, const export_request& request)
     const policies::address address = parse_existing_address(request.address);
     const storage::account account = require_account(opened, address);
     const fs::path output(request.output);
-    refuse_existing(output);
+    reject_existing_output(output);
     const auto& limits = opened.settings.limits;
     const password_input input(static_cast<std::size_t>(limits.password_max_length));
 
@@ -162,7 +162,7 @@ int decrypt_export(const std::string& file, const std::string& output_text) {
     if (!fs::is_regular_file(file)) {
         throw cli_error(fmt::format("{} is not a file", file));
     }
-    refuse_existing(output);
+    reject_existing_output(output);
     const password_input input(
         static_cast<std::size_t>(policies::limit_values{}.password_max_length));
     const crypto::secret_bytes passphrase = input.read(fmt::format("Passphrase for {}: ", file));

@@ -141,6 +141,8 @@ def write_source_tree(root):
     with open(os.path.join(root, "Archive", "2024.mbox"), "wb") as out:
         out.write(mbox_entry(fixture("quote.eml"), b"Thu Jan  4 10:00:00 2024", status=b"R"))
         out.write(mbox_entry(fixture("quote.eml"), b"Thu Jan  4 10:00:00 2024", status=b"R"))
+    # A mailbox without messages must come through the round trip too.
+    open(os.path.join(root, "Empty.mbox"), "wb").close()
     with open(os.path.join(root, "Entw\u00fcrfe.mbox"), "wb") as out:
         out.write(mbox_entry(fixture("search.eml"), b"Fri Jan  5 10:00:00 2024",
                              x_status=b"D"))
@@ -171,6 +173,7 @@ def round_trip_keeps_messages_flags_and_folders(folder):
         check_equal(alice["INBOX"][1][1], [b"\\Answered", b"\\Flagged"], "X-Status flags")
         check_equal(len(alice["Archive/2024"]), 2, "identical messages are both imported")
         check_equal(alice["Entw&APw-rfe"][0][1], [b"\\Deleted"], "deleted flag")
+        check_equal(alice["Empty"], [], "empty mailbox created")
 
         mbox_export = os.path.join(folder, "alice-mbox")
         instance.export("alice@example.org", "mbox", mbox_export)
@@ -472,7 +475,7 @@ def dovecot_reads_the_maildir_export(folder):
             check(match is not None, f"unexpected LIST line {line!r}")
             names.add(imap_name(match.group("name")).decode())
         expected = {"INBOX", "Archive.2024", "Entw&APw-rfe", "Sent", "Drafts", "Trash", "Junk",
-                    "Archive"}
+                    "Archive", "Empty"}
         check_equal(names, expected, "folders that Dovecot lists")
 
         typ, data = client.select("INBOX", readonly=True)
