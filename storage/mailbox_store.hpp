@@ -92,6 +92,13 @@ class mailbox_store {
     std::optional<message_uid> append_once(mailbox_id mailbox, const new_message& message,
                                            std::span<const unsigned char> import_digest);
 
+    // Does what append_once does for several messages in one transaction (group commit),
+    // so an import pays for one durable commit per batch rather than per message. Returns
+    // one result per request, in order; a digest repeated within the batch is appended
+    // once. All or nothing, with the errors of append_once.
+    std::vector<std::optional<message_uid>>
+    append_once_many(std::span<const import_request> requests);
+
     // Lists a mailbox's messages by ascending UID. Throws not_found.
     std::vector<message_row> list_messages(mailbox_id mailbox);
 
@@ -140,6 +147,8 @@ class mailbox_store {
     void save_counters(mailbox_id mailbox, const counters& values);
     std::uint32_t next_uidvalidity();
     message_uid append_locked(mailbox_id mailbox, const new_message& message);
+    std::optional<message_uid> append_once_locked(mailbox_id mailbox, const new_message& message,
+                                                  std::span<const unsigned char> import_digest);
     std::vector<copied_uid> copy_locked(mailbox_id source, std::span<const message_uid> uids,
                                         mailbox_id destination);
     std::vector<expunged_message> expunge_locked(mailbox_id mailbox,

@@ -76,6 +76,40 @@ class mailbox_resolver {
     std::map<std::string, storage::mailbox_id> ids_;
 };
 
+// Sealed messages waiting for one group commit. A batch is bounded by count and by
+// ciphertext size, so a large message does not hold many others in memory.
+class import_batch {
+  public:
+    void add(storage::import_request request) {
+        for (const auto& chunk : request.message.chunks) {
+            bytes_ += chunk.size();
+        }
+        requests_.push_back(std::move(request));
+    }
+
+    bool full() const noexcept {
+        return requests_.size() >= max_messages || bytes_ >= max_bytes;
+    }
+
+    void commit(storage::mailbox_store& store, import_counts& counts) {
+        if (requests_.empty()) {
+            return;
+        }
+        for (const auto& uid : store.append_once_many(requests_)) {
+            ++(uid ? counts.imported : counts.already_imported);
+        }
+        requests_.clear();
+        bytes_ = 0;
+    }
+
+  private:
+    static constexpr std::size_t max_messages = 100;
+    static constexpr std::size_t max_bytes = 16 * 1024 * 1024;
+
+    std::vector<storage::import_request> requests_;
+    std::size_t bytes_ = 0;
+};
+
 void append_u64(std::string& out, std::uint64_t value) {
     for (int shift = 0; shift < 64; shift += 8) {
         out += static_cast<char>(value >> shift);
@@ -103,6 +137,7 @@ import_counts import_messages(storage::mailbox_store& store, const crypto::user_
     import_counts counts;
     mailbox_resolver mailboxes(store, counts, warnings);
     std::map<std::vector<unsigned char>, std::uint64_t> seen; // digest at occurrence 0
+    import_batch batch;
     for (const auto& name : source.mailboxes()) {
         mailboxes.resolve(name);
     }
@@ -135,19 +170,21 @@ import_counts import_messages(storage::mailbox_store& store, const crypto::user_
             }
         }
 
-        const storage::mailbox_id mailbox = mailboxes.resolve(next->mailbox);
-        const storage::new_message sealed = message::seal_message(
+        storage::import_request request;
+        request.mailbox = mailboxes.resolve(next->mailbox);
+        request.message = message::seal_message(
             next->bytes, owner,
             {next->flags.flags & storage::flag::all, keywords, next->internal_date});
-        if (store.append_once(mailbox, sealed, digest)) {
-            ++counts.imported;
-        } else {
-            ++counts.already_imported;
+        request.digest = digest;
+        batch.add(std::move(request));
+        if (batch.full()) {
+            batch.commit(store, counts);
         }
         if (progress) {
             progress(source, counts);
         }
     }
+    batch.commit(store, counts);
     return counts;
 }
 

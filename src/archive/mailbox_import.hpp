@@ -34,9 +34,10 @@ std::vector<unsigned char> import_digest(std::string_view mailbox, std::string_v
 // Imports every message of source, after creating each mailbox the source lists. A
 // missing mailbox is created without its parents. A name the store rejects sends its
 // messages to INBOX, with a line in warnings. Keywords
-// the store would reject are dropped, with a line in warnings. Each message commits in
-// its own transaction (mailbox_store::append_once), so killing the process loses at most
-// the message being written, and a new run skips what is already there. Messages over
+// the store would reject are dropped, with a line in warnings. Messages commit in
+// batches of up to 100 (mailbox_store::append_once_many), each batch atomic with its
+// digests. So killing the process loses at most the batch being written, and a new run
+// skips what is already there. Messages over
 // the size limit are skipped and named in warnings. Throws storage_error and what
 // source throws for an unreadable source.
 import_counts import_messages(storage::mailbox_store& store, const crypto::user_public_key& owner,

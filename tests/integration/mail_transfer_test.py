@@ -275,7 +275,7 @@ def run_import_on_terminal(instance, address, source, stop_after_messages):
 
 @test
 def interrupted_import_resumes_without_duplicates(folder):
-    total = 1500
+    total = 3000
     source = os.path.join(folder, "big.mbox")
     with open(source, "wb") as out:
         for index in range(total):
