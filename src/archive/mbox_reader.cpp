@@ -2,6 +2,7 @@
 
 #include "src/archive/mbox_format.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -17,15 +18,30 @@ mbox_reader::mbox_reader(std::istream& input, std::uint64_t max_message_size)
 
 bool mbox_reader::read_line(std::string& line) {
     line.clear();
-    if (!std::getline(input_, line)) {
-        return false;
+    line_truncated_ = false;
+    // Reads through the stream buffer so that a line without a break, however long,
+    // never takes more than the message limit in memory.
+    const std::size_t keep = static_cast<std::size_t>(
+        std::min<std::uint64_t>(max_message_size_ + 2, std::string().max_size() / 2));
+    std::streambuf& buffer = *input_.rdbuf();
+    bool read_any = false;
+    while (true) {
+        const int c = buffer.sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            break;
+        }
+        read_any = true;
+        ++bytes_read_;
+        if (line.size() < keep) {
+            line += static_cast<char>(c);
+        } else {
+            line_truncated_ = true;
+        }
+        if (c == '\n') {
+            break;
+        }
     }
-    bytes_read_ += line.size();
-    if (!input_.eof()) {
-        line += '\n';
-        bytes_read_ += 1;
-    }
-    return true;
+    return read_any;
 }
 
 std::optional<mbox_message> mbox_reader::next() {
@@ -64,7 +80,7 @@ std::optional<mbox_message> mbox_reader::next() {
             break;
         }
         size += line.size();
-        if (size > max_message_size_ + 2) {
+        if (line_truncated_ || size > max_message_size_ + 2) {
             too_big = true;
             quoted.clear();
             quoted.shrink_to_fit();

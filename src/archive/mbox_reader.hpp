@@ -44,6 +44,7 @@ class mbox_reader {
     std::uint64_t ordinal_ = 0;
     std::optional<std::string> pending_separator_;
     bool started_ = false;
+    bool line_truncated_ = false; // the last line read was longer than the message limit
 };
 
 // A message that was longer than the import limit and was skipped; what() names it.

@@ -133,3 +133,16 @@ TEST_CASE("status headers elsewhere are read but kept", "[archive][mbox]") {
     REQUIRE(read.flags.flags == (flag::seen | flag::flagged));
     REQUIRE(read.prefix_size == 0);
 }
+
+TEST_CASE("mbox reader bounds a line without breaks", "[archive][mbox]") {
+    const std::string endless(100000, 'x');
+    const std::string file = "From a Thu Jan  1 00:00:00 1970\nSubject: long\n\n" + endless +
+                             "\nFrom b Thu Jan  1 00:00:00 1970\nSubject: next\n\n";
+    std::istringstream input(file);
+    mbox_reader reader(input, 1000);
+    REQUIRE_THROWS_AS(reader.next(), skipped_message);
+    const auto next = reader.next();
+    REQUIRE(next.has_value());
+    REQUIRE(next->bytes == "Subject: next\n");
+    REQUIRE(reader.bytes_read() == file.size());
+}
