@@ -59,6 +59,8 @@ class mailbox_resolver {
         }
         try {
             const auto created = store_.create_mailbox(name);
+            // Clients that list only subscribed mailboxes (LSUB) would not show it otherwise.
+            store_.set_subscribed(created.name, true);
             ++counts_.mailboxes_created;
             return created.id;
         } catch (const storage::storage_error& error) {

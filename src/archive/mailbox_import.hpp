@@ -32,7 +32,7 @@ std::vector<unsigned char> import_digest(std::string_view mailbox, std::string_v
                                          std::uint64_t occurrence);
 
 // Imports every message of source, after creating each mailbox the source lists. A
-// missing mailbox is created without its parents. A name the store rejects sends its
+// missing mailbox is created, without its parents, and subscribed. A name the store rejects sends its
 // messages to INBOX, with a line in warnings. Keywords
 // the store would reject are dropped, with a line in warnings. Messages commit in
 // batches of up to 100 (mailbox_store::append_once_many), each batch atomic with its

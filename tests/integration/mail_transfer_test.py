@@ -174,6 +174,13 @@ def round_trip_keeps_messages_flags_and_folders(folder):
         check_equal(len(alice["Archive/2024"]), 2, "identical messages are both imported")
         check_equal(alice["Entw&APw-rfe"][0][1], [b"\\Deleted"], "deleted flag")
         check_equal(alice["Empty"], [], "empty mailbox created")
+        client = imaplib.IMAP4(HOST, instance.port)
+        client.login("alice@example.org", PASSWORDS["alice@example.org"])
+        typ, lines = client.lsub()
+        subscribed = {imap_name(LIST_LINE.match(line).group("name")).decode() for line in lines}
+        client.logout()
+        check(subscribed >= {"Archive/2024", "Empty", "Entw&APw-rfe"},
+              f"imported mailboxes subscribed: {subscribed}")
 
         mbox_export = os.path.join(folder, "alice-mbox")
         instance.export("alice@example.org", "mbox", mbox_export)
