@@ -58,6 +58,8 @@ CREATE TABLE chunks (
     // One row per message that `skrynka import` stored, keyed by a digest of the source
     // mailbox, the message bytes and the occurrence of those bytes in the source, so a
     // repeated or resumed import skips what an earlier run already committed.
+    // NOTE: the digests are metadata under the storage key, so whoever holds that key and
+    // an exact copy of a message can confirm that the message was imported.
     {2, R"sql(
 CREATE TABLE imported_messages (
     digest     BLOB PRIMARY KEY CHECK (length(digest) = 32),
