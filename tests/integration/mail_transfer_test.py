@@ -1,6 +1,7 @@
 """export, import and decrypt-export through the real binary, checked over IMAP against a
 running `skrynka serve`, and the Maildir export read by a private Dovecot instance."""
 import imaplib
+import mailbox
 import os
 import pty
 import re
@@ -191,6 +192,13 @@ def round_trip_keeps_messages_flags_and_folders(folder):
                                b"X-Status: \r\nX-Keywords: $Work\r\n"),
               f"mbox entry header: {inbox[:120]!r}")
         check_equal(tree_modes(mbox_export), {("dir", 0o700), ("file", 0o600)}, "export modes")
+
+        # Python's mailbox module, an independent mbox reader, sees the same messages
+        # and flags (it reads Status: and X-Status: as mutt does).
+        box = mailbox.mbox(os.path.join(mbox_export, "INBOX.mbox"), create=False)
+        check_equal([message.get_flags() for message in box], ["RO", "OAF", "ROT"],
+                    "flags read by Python's mailbox module")
+        box.close()
 
         instance.cli_ok("import", "bob@example.org", "--format", "mbox", mbox_export)
         maildir_export = os.path.join(folder, "bob-maildir")
