@@ -193,8 +193,8 @@ def round_trip_keeps_messages_flags_and_folders(folder):
               f"mbox entry header: {inbox[:120]!r}")
         check_equal(tree_modes(mbox_export), {("dir", 0o700), ("file", 0o600)}, "export modes")
 
-        # Python's mailbox module, an independent mbox reader, sees the same messages
-        # and flags (it reads Status: and X-Status: as mutt does).
+        # Python's mailbox module, an independent mbox reader, must read the same
+        # messages and the flags in Status: and X-Status:.
         box = mailbox.mbox(os.path.join(mbox_export, "INBOX.mbox"), create=False)
         check_equal([message.get_flags() for message in box], ["RO", "OAF", "ROT"],
                     "flags read by Python's mailbox module")
