@@ -44,8 +44,14 @@ audit_writer::append(std::vector<audit_entry> entries) {
 }
 
 std::int64_t audit_writer::append_and_wait(const audit_entry& entry) {
+    return append_and_wait(std::vector<audit_entry>{entry}).front();
+}
+
+std::vector<std::int64_t> audit_writer::append_and_wait(const std::vector<audit_entry>& entries) {
     throw_if_on_own_thread("audit_writer::append_and_wait");
-    const std::vector<audit_entry> entries{entry};
+    if (entries.empty()) {
+        return {};
+    }
     pending_append pending;
     pending.entries = &entries;
     enqueue(pending);
@@ -61,7 +67,7 @@ std::int64_t audit_writer::append_and_wait(const audit_entry& entry) {
     if (pending.error) {
         std::rethrow_exception(pending.error);
     }
-    return pending.sequences.front();
+    return std::move(pending.sequences);
 }
 
 void audit_writer::enqueue(pending_append& pending) {

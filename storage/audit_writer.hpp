@@ -67,12 +67,16 @@ class audit_writer {
     // durable. For threads that run no coroutine: start-up, shutdown, blocking workers.
     std::int64_t append_and_wait(const audit_entry& entry);
 
+    // Does what append(entries) does, blocking the calling thread until the records are
+    // durable.
+    std::vector<std::int64_t> append_and_wait(const std::vector<audit_entry>& entries);
+
     // Runs function(log) on the writer's executor and resumes with its result, for work
     // beyond appends: checkpoints, pruning, queries, receipts signed with the audit key.
     // Rethrows what function throws. function must not keep the log beyond the call.
     template <class F>
     requires std::invocable<F&, audit_log&>
-    boost::asio::awaitable<std::invoke_result_t<F&, audit_log&>> run(F function);
+        boost::asio::awaitable<std::invoke_result_t<F&, audit_log&>> run(F function);
 
     // Does what run() does, blocking the calling thread until function returned.
     template <class F>
@@ -110,8 +114,8 @@ class audit_writer {
 };
 
 template <class F>
-requires std::invocable<F&, audit_log&>
-boost::asio::awaitable<std::invoke_result_t<F&, audit_log&>> audit_writer::run(F function) {
+requires std::invocable<F&, audit_log&> boost::asio::awaitable<std::invoke_result_t<F&, audit_log&>>
+audit_writer::run(F function) {
     co_return co_await executor_.run(
         [this, function = std::move(function)]() mutable { return function(log_); });
 }
