@@ -18,6 +18,7 @@ import smtplib
 import socket
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from skrynka_cli import (FAST_ARGON2, check, check_equal, check_in, init_instance, main, run,
@@ -229,6 +230,32 @@ def protocol_records_keep_the_chain_verifiable(folder):
     result = run(*site.args, "audit", "verify")
     check_equal(result.returncode, VERIFY_FAILED, "exit status for an edited login record")
     check_in(f"at sequence {target} (edited)", result.stderr, "error line")
+
+
+def checkpoint_count(args):
+    output = run_ok(*args, "audit", "verify").stdout
+    count = re.search(r"^checkpoints verified: (\d+)$", output, re.MULTILINE)
+    check(count is not None, f"verify output {output!r}")
+    return int(count.group(1))
+
+
+@test
+def running_server_signs_records_that_waited(folder):
+    site = instance(folder)
+    # The account's records were written by the CLI less than a second ago, so no
+    # checkpoint signs them yet.
+    check_equal(checkpoint_count(site.args), 0, "checkpoints before serving")
+    with site.serve("-o", "limits.audit_checkpoint_seconds=1") as server:
+        imap = imaplib.IMAP4(HOST, site.imap_port, timeout=30)
+        imap.login(USER, PASSWORD)
+        imap.logout()
+        # The upkeep checks every second, so within a few seconds a periodic checkpoint
+        # signs the login while the server still runs.
+        deadline = time.monotonic() + 15
+        while checkpoint_count(site.args) == 0:
+            check(time.monotonic() < deadline, "no periodic checkpoint within 15 s")
+            time.sleep(0.5)
+        stop(server)
 
 
 @test
