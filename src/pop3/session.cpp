@@ -195,7 +195,7 @@ asio::awaitable<void> session::handle_user(const command& request) {
         co_return;
     }
     if (!login_allowed()) {
-        co_await refuse_cleartext_login(request.arguments.front());
+        co_await reject_cleartext_login(request.arguments.front());
         co_return;
     }
     // The same reply for every name, so USER does not reveal which accounts exist.
@@ -203,14 +203,14 @@ asio::awaitable<void> session::handle_user(const command& request) {
     ok("Send PASS");
 }
 
-asio::awaitable<void> session::refuse_cleartext_login(std::string_view name) {
+asio::awaitable<void> session::reject_cleartext_login(std::string_view name) {
     co_await accounts_.cleartext_login_refused(name);
     error(errc::cleartext_login_refused);
 }
 
 asio::awaitable<void> session::handle_pass(const command& request) {
     if (!login_allowed()) {
-        co_await refuse_cleartext_login({});
+        co_await reject_cleartext_login({});
         co_return;
     }
     if (!user_name_) {
@@ -232,7 +232,7 @@ asio::awaitable<void> session::handle_pass(const command& request) {
 
 asio::awaitable<void> session::handle_auth(const command& request) {
     if (!login_allowed()) {
-        co_await refuse_cleartext_login({});
+        co_await reject_cleartext_login({});
         co_return;
     }
     if (request.arguments.empty()) {

@@ -95,7 +95,7 @@ class session {
     void handle_capa();
     void handle_stls(const command& request);
     boost::asio::awaitable<void> handle_user(const command& request);
-    boost::asio::awaitable<void> refuse_cleartext_login(std::string_view name);
+    boost::asio::awaitable<void> reject_cleartext_login(std::string_view name);
     boost::asio::awaitable<void> handle_pass(const command& request);
     boost::asio::awaitable<void> handle_auth(const command& request);
     boost::asio::awaitable<void> finish_sasl_plain(std::string_view response);
