@@ -1,6 +1,7 @@
 // IMAP4rev1 session engine (RFC 3501 sections 3, 5 and 7): framing, the command table
 // and the untagged updates every command may carry.
 #include "src/imap/session.hpp"
+#include "src/metrics/server_metrics.hpp"
 
 #include "src/imap/mailbox_name.hpp"
 #include "src/imap/response_writer.hpp"
@@ -149,6 +150,7 @@ void execute(session_state& session, std::string_view text) {
         return;
     }
 
+    metrics::count(metrics::counter::commands, metrics::protocol::imap);
     bool uid = false;
     const command_entry* entry = nullptr;
     if (mime::iequals(*name, "UID")) {

@@ -2,6 +2,7 @@
 // and STLS, and the error limits (RFC 1939 sections 3 and 4, RFC 2449, RFC 2595
 // section 4, RFC 5034). The TRANSACTION and UPDATE states are in session_transaction.cpp.
 #include "src/pop3/session.hpp"
+#include "src/metrics/server_metrics.hpp"
 
 #include "src/auth/sasl_plain.hpp"
 #include "src/pop3/response.hpp"
@@ -108,6 +109,7 @@ asio::awaitable<void> session::handle_line(const net::line& line, response_write
         co_return;
     }
 
+    metrics::count(metrics::counter::commands, metrics::protocol::pop3);
     const command request = parse_command(line.text);
     if (request.error != command_error::none) {
         error(error_for(request.error));

@@ -1,4 +1,5 @@
 #include "src/server/imap_service.hpp"
+#include "src/metrics/server_metrics.hpp"
 
 #include "crypto/key_slot.hpp"
 #include "src/auth/account_unlock.hpp"
@@ -39,8 +40,10 @@ class directory_login : public imap::login_service {
         // TODO: record successful and failed logins in the audit log. serve's audit_log is
         // not thread-safe, so it needs the same serialization as the directory first.
         if (!account) {
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::imap);
             return nullptr;
         }
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
         auto store = std::make_shared<storage::mailbox_store>(storage::mailbox_store::open(
             storage::mailbox_database_path(settings_.server.state_dir, account->account),
             directory_.mailbox_database_key(account->account), storage::open_mode::open_existing));

@@ -2,6 +2,7 @@
 // "UIDVALIDITY.UID" of INBOX: the store never reuses a UID and gives a re-created INBOX
 // a new UIDVALIDITY, so an id is never handed to another message (RFC 1939 section 7).
 #include "src/server/pop3_backend.hpp"
+#include "src/metrics/server_metrics.hpp"
 
 #include "src/auth/account_unlock.hpp"
 #include "src/logging/logging.hpp"
@@ -155,6 +156,7 @@ class pop3_accounts : public pop3::authenticator {
         const std::string user = logging::log_value(name);
         if (!context_.throttle->allowed(info_.remote_address)) {
             log_warn(fmt::format("event=login_refused reason=rate_limited user={}", user));
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
             record_audit(context_, info_,
                          storage::login_failure_entry(storage::audit_protocol::pop3, name,
                                                       info_.remote_address,
@@ -185,6 +187,7 @@ class pop3_accounts : public pop3::authenticator {
             log_warn(fmt::format("event=login_failed user={}", user));
             // TODO: unlock_account does not tell an unknown account from a wrong password
             // yet, so both are recorded as bad_credentials.
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
             record_audit(context_, info_,
                          storage::login_failure_entry(
                              storage::audit_protocol::pop3, name, info_.remote_address,
@@ -215,6 +218,7 @@ class pop3_accounts : public pop3::authenticator {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::pop3);
         record_audit(context_, info_,
                      storage::login_success_entry(storage::audit_protocol::pop3, address,
                                                   info_.remote_address));

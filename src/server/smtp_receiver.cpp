@@ -1,4 +1,5 @@
 #include "src/server/smtp_receiver.hpp"
+#include "src/metrics/server_metrics.hpp"
 
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
@@ -99,6 +100,7 @@ smtp_receiver::deliver(const smtp::envelope& transaction, std::string message) {
                     return message::seal_message(message, mailbox->public_key(), attributes);
                 });
             status = smtp::delivery_status::delivered;
+            metrics::server_metrics().add_delivered();
             spdlog::info("event=delivered session={} queue_id={} account={} uid={} size={}",
                          transaction.session_id, transaction.queue_id, account, uid,
                          message.size());
