@@ -1,5 +1,7 @@
 #include "src/cli/serve_command.hpp"
 
+#include "src/admin/admin_service.hpp"
+#include "src/admin/admin_store.hpp"
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
@@ -54,6 +56,9 @@ int run_serve(const global_options& globals) {
     // records and the upkeep timer) happens on the POP3 server's one I/O thread.
     server::imap_server imap(context.io(), settings, context.directory(), context.tls());
     server::pop3_server pop3(settings, context.directory(), audit);
+    // The admin endpoint writes audit records too, so its store calls run on the same
+    // thread as POP3's.
+    admin::admin_store admin_store(context.directory(), audit, settings);
     audit_upkeep upkeep(
         pop3.io(), audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
@@ -99,6 +104,7 @@ int run_serve(const global_options& globals) {
     server::start_smtp_service(context);
     imap.start();
     pop3.start();
+    admin::start_admin_service(context, admin_store, pop3.io().get_executor());
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
