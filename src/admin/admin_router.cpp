@@ -159,6 +159,11 @@ asio::awaitable<http_response> admin_router::dispatch(call& current) {
         co_return make_response(http::status::ok, std::string(page_stylesheet()),
                                 "text/css; charset=utf-8");
     }
+    if (path.size() == 1 && path[0] == "favicon.ico") {
+        // Browsers fetch it on every page view; without this route each fetch would be
+        // audited as a rejected token.
+        co_return make_response(http::status::no_content, "", "text/plain");
+    }
     if (path.size() == 1 && path[0] == "login") {
         if (method != http::verb::post) {
             co_return method_not_allowed("POST");

@@ -14,6 +14,7 @@
 //   GET    /                                 the review page, or the login form
 //   POST   /login, POST /logout              set or clear the token cookie of the page
 //   GET    /page.css                         the page's stylesheet, no token
+//   GET    /favicon.ico                      204 No Content, no token
 //
 // The API and /metrics take the token only from "Authorization: Bearer". The page also
 // takes it from an HttpOnly, SameSite=Strict cookie, so that another site cannot make a
