@@ -51,8 +51,8 @@ bool is_form(const http_request& request) {
     return type.substr(0, type.find(';')) == "application/x-www-form-urlencoded";
 }
 
-std::string set_cookie(std::string_view name, std::string_view value, bool tls,
-                       bool http_only, bool expire) {
+std::string set_cookie(std::string_view name, std::string_view value, bool tls, bool http_only,
+                       bool expire) {
     std::string cookie = fmt::format("{}={}; Path=/; SameSite=Strict", name, value);
     if (http_only) {
         cookie += "; HttpOnly";
@@ -101,8 +101,7 @@ struct admin_router::call {
     std::string subject;
 };
 
-template <class F>
-asio::awaitable<std::invoke_result_t<F&>> admin_router::on_store(F function) {
+template <class F> asio::awaitable<std::invoke_result_t<F&>> admin_router::on_store(F function) {
     using result_type = std::invoke_result_t<F&>;
     co_return co_await asio::co_spawn(
         store_executor_,
@@ -187,7 +186,8 @@ asio::awaitable<http_response> admin_router::dispatch(call& current) {
             co_return method_not_allowed("POST");
         }
         http_response response = redirect_response("/");
-        response.set(http::field::set_cookie, set_cookie(token_cookie, "", current.tls, true, true));
+        response.set(http::field::set_cookie,
+                     set_cookie(token_cookie, "", current.tls, true, true));
         co_return response;
     }
     if (path.size() == 1 && path[0] == "metrics") {
@@ -255,9 +255,8 @@ asio::awaitable<std::optional<std::string>> admin_router::authenticate(call& cur
     if (!presented) {
         co_return std::nullopt;
     }
-    const std::vector<storage::admin_token> tokens = co_await on_store([this] {
-        return store_.tokens();
-    });
+    const std::vector<storage::admin_token> tokens =
+        co_await on_store([this] { return store_.tokens(); });
     co_return match_admin_token(tokens, *presented);
 }
 
@@ -275,9 +274,8 @@ asio::awaitable<http_response> admin_router::reject_token(call& current) {
     });
 
     if (current.target.segments.empty()) {
-        const auto lang = choose_language(
-            find_parameter(current.target.query, "lang"),
-            current.request[http::field::accept_language]);
+        const auto lang = choose_language(find_parameter(current.target.query, "lang"),
+                                          current.request[http::field::accept_language]);
         const bool failed = current.request.find(http::field::cookie) != current.request.end() &&
                             cookie_value(current.request[http::field::cookie], token_cookie);
         co_return html_response(http::status::unauthorized, render_login_page(lang, failed));
@@ -311,9 +309,8 @@ asio::awaitable<http_response> admin_router::login(call& current) {
 
     std::optional<std::string> label;
     if (!token.empty()) {
-        const std::vector<storage::admin_token> tokens = co_await on_store([this] {
-            return store_.tokens();
-        });
+        const std::vector<storage::admin_token> tokens =
+            co_await on_store([this] { return store_.tokens(); });
         label = match_admin_token(tokens, token);
     }
     if (!label) {
@@ -321,9 +318,9 @@ asio::awaitable<http_response> admin_router::login(call& current) {
         metrics::count(metrics::counter::logins_failed, metrics::protocol::admin);
         const std::string remote = current.info.remote_address;
         co_await on_store([this, &remote] {
-            store_.record(storage::login_failure_entry(
-                storage::audit_protocol::admin, "", remote,
-                storage::login_failure_reason::bad_credentials));
+            store_.record(
+                storage::login_failure_entry(storage::audit_protocol::admin, "", remote,
+                                             storage::login_failure_reason::bad_credentials));
         });
         co_return html_response(http::status::unauthorized, render_login_page(lang, true));
     }
@@ -335,7 +332,8 @@ asio::awaitable<http_response> admin_router::login(call& current) {
                                                    "token:" + *label, remote));
     });
     http_response response = redirect_response(fmt::format("/?lang={}", language_code(lang)));
-    response.set(http::field::set_cookie, set_cookie(token_cookie, token, current.tls, true, false));
+    response.set(http::field::set_cookie,
+                 set_cookie(token_cookie, token, current.tls, true, false));
     wipe(token);
     co_return response;
 }
@@ -380,15 +378,13 @@ asio::awaitable<http_response> admin_router::metrics_text() {
         return values;
     });
     gauges.resident_memory_bytes = resident_memory_bytes();
-    co_return make_response(http::status::ok,
-                            render_prometheus(metrics::server_metrics(), gauges),
+    co_return make_response(http::status::ok, render_prometheus(metrics::server_metrics(), gauges),
                             "text/plain; version=0.0.4; charset=utf-8");
 }
 
 asio::awaitable<http_response> admin_router::list_accounts() {
-    const std::vector<account_summary> accounts = co_await on_store([this] {
-        return store_.accounts();
-    });
+    const std::vector<account_summary> accounts =
+        co_await on_store([this] { return store_.accounts(); });
     json::array list;
     for (const account_summary& account : accounts) {
         list.emplace_back(account_json(account));
@@ -417,8 +413,8 @@ asio::awaitable<http_response> admin_router::create_account(call& current) {
     }
     const std::string address_text(address->as_string());
     json::string& password_text = password->as_string();
-    crypto::secret_bytes secret = crypto::secret_bytes::copy_of(
-        std::string_view(password_text.data(), password_text.size()));
+    crypto::secret_bytes secret =
+        crypto::secret_bytes::copy_of(std::string_view(password_text.data(), password_text.size()));
     if (!password_text.empty()) {
         ::OPENSSL_cleanse(password_text.data(), password_text.size());
     }
@@ -451,9 +447,8 @@ asio::awaitable<http_response> admin_router::create_account(call& current) {
 
 asio::awaitable<http_response> admin_router::delete_account(call& current) {
     const std::string remote = current.info.remote_address;
-    const bool deleted = co_await on_store([this, &current, &remote] {
-        return store_.delete_account(current.subject, remote);
-    });
+    const bool deleted = co_await on_store(
+        [this, &current, &remote] { return store_.delete_account(current.subject, remote); });
     if (!deleted) {
         co_return json_error(http::status::not_found, "not_found",
                              fmt::format("no account {}", current.subject));
@@ -464,9 +459,8 @@ asio::awaitable<http_response> admin_router::delete_account(call& current) {
 }
 
 asio::awaitable<http_response> admin_router::list_receipts(call& current) {
-    const auto receipts = co_await on_store([this, &current] {
-        return store_.receipts(current.subject);
-    });
+    const auto receipts =
+        co_await on_store([this, &current] { return store_.receipts(current.subject); });
     if (!receipts) {
         co_return json_error(http::status::not_found, "not_found",
                              fmt::format("no account {}", current.subject));
@@ -492,9 +486,8 @@ asio::awaitable<http_response> admin_router::audit_records(call& current) {
                              error->message);
     }
     const audit_query query = std::get<audit_query>(std::move(parsed));
-    const audit_page page = co_await on_store([this, &query] {
-        return store_.audit_records(query.filter, query.limit, query.cursor);
-    });
+    const audit_page page = co_await on_store(
+        [this, &query] { return store_.audit_records(query.filter, query.limit, query.cursor); });
     json::array records;
     for (const storage::audit_record& record : page.records) {
         records.emplace_back(cli::audit_record_json(record));
@@ -510,9 +503,8 @@ asio::awaitable<http_response> admin_router::audit_records(call& current) {
 }
 
 asio::awaitable<http_response> admin_router::audit_verify() {
-    const storage::audit_verify_report report = co_await on_store([this] {
-        return store_.verify();
-    });
+    const storage::audit_verify_report report =
+        co_await on_store([this] { return store_.verify(); });
     json::object head;
     head["sequence"] = report.head.sequence;
     head["hash"] = crypto::hex_encode(report.head.hash);
@@ -537,13 +529,12 @@ asio::awaitable<void> admin_router::record_call(call& current, const http_respon
     entry.subject = current.subject;
     entry.remote = current.info.remote_address;
     entry.outcome = response.result_int() < 400 ? storage::audit_outcome::success
-                                                 : storage::audit_outcome::failure;
+                                                : storage::audit_outcome::failure;
     // The query is left out: it may contain a user's address, which is the subject.
     const std::string_view target = current.request.target();
-    entry.detail = fmt::format("method={} path={} status={} token={}",
-                               std::string_view(current.request.method_string()),
-                               target.substr(0, target.find('?')), response.result_int(),
-                               *current.token_label);
+    entry.detail = fmt::format(
+        "method={} path={} status={} token={}", std::string_view(current.request.method_string()),
+        target.substr(0, target.find('?')), response.result_int(), *current.token_label);
     co_await on_store([this, &entry] { store_.record(entry); });
 }
 

@@ -51,8 +51,7 @@ class admin_router {
   private:
     struct call;
 
-    template <class F>
-    boost::asio::awaitable<std::invoke_result_t<F&>> on_store(F function);
+    template <class F> boost::asio::awaitable<std::invoke_result_t<F&>> on_store(F function);
 
     boost::asio::awaitable<http_response> dispatch(call& current);
     boost::asio::awaitable<std::optional<std::string>> authenticate(call& current);

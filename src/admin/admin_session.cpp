@@ -100,9 +100,9 @@ asio::awaitable<void> serve_requests(Stream& stream, const net::connection_info&
         const bool keep_alive = request.keep_alive();
         http_response response = co_await service.router->handle(request, info, tls);
         response.keep_alive(keep_alive);
-        log.info(fmt::format("event=request method={} path={} status={}",
-                             std::string_view(request.method_string()),
-                             logging_path(std::string_view(request.target())), response.result_int()));
+        log.info(fmt::format(
+            "event=request method={} path={} status={}", std::string_view(request.method_string()),
+            logging_path(std::string_view(request.target())), response.result_int()));
         if (!co_await write_response(stream, response, log)) {
             reason = "write_failed";
             break;

@@ -65,8 +65,8 @@ std::variant<audit_query, query_error> parse_audit_query(const parameters& query
     if (auto limit = given(query, "limit")) {
         const auto value = parse_integer(*limit);
         if (!value || *value < 1 || *value > static_cast<std::int64_t>(audit_page_max)) {
-            return query_error{"limit", fmt::format("limit must be a number from 1 to {}",
-                                                    audit_page_max)};
+            return query_error{"limit",
+                               fmt::format("limit must be a number from 1 to {}", audit_page_max)};
         }
         result.limit = static_cast<std::size_t>(*value);
     }

@@ -36,8 +36,7 @@ std::string render_prometheus(const metrics::registry& counters, const gauge_val
                      "Protocol commands (HTTP requests for admin) read since the server started.");
     add_per_protocol(text, counters, "skrynka_logins_succeeded_total",
                      metrics::counter::logins_succeeded, "Successful logins.");
-    add_per_protocol(text, counters, "skrynka_logins_failed_total",
-                     metrics::counter::logins_failed,
+    add_per_protocol(text, counters, "skrynka_logins_failed_total", metrics::counter::logins_failed,
                      "Failed logins, admin token rejections included.");
 
     add_family(text, "skrynka_messages_delivered_total", "counter",

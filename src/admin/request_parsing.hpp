@@ -46,8 +46,7 @@ std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 // Returns the value of the cookie called name in a Cookie header field (RFC 6265
 // section 5.4), or nullopt.
-std::optional<std::string_view> cookie_value(std::string_view cookie_header,
-                                             std::string_view name);
+std::optional<std::string_view> cookie_value(std::string_view cookie_header, std::string_view name);
 
 enum class language { english, ukrainian };
 

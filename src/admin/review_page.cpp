@@ -199,17 +199,16 @@ std::string filter_form(const page_text& text, const parameters& query) {
         options += fmt::format("<option value=\"{}\"{}>{}</option>", name,
                                name == event ? " selected" : "", name);
     }
-    return fmt::format(
-        "<section id=\"filter\"><h2>{}</h2>\n<form method=\"get\" action=\"/\">\n"
-        "<input type=\"hidden\" name=\"lang\" value=\"{}\">\n"
-        "<label>{} <input name=\"user\" value=\"{}\"></label>\n"
-        "<label>{} <select name=\"event\">{}</select></label>\n"
-        "<label>{} <input type=\"date\" name=\"since\" value=\"{}\"></label>\n"
-        "<label>{} <input type=\"date\" name=\"until\" value=\"{}\"></label>\n"
-        "<button type=\"submit\">{}</button>\n</form>\n</section>\n",
-        text.filter, text.lang, text.user, html_escape(value_of(query, "user")), text.event,
-        options, text.since, html_escape(value_of(query, "since")), text.until,
-        html_escape(value_of(query, "until")), text.apply);
+    return fmt::format("<section id=\"filter\"><h2>{}</h2>\n<form method=\"get\" action=\"/\">\n"
+                       "<input type=\"hidden\" name=\"lang\" value=\"{}\">\n"
+                       "<label>{} <input name=\"user\" value=\"{}\"></label>\n"
+                       "<label>{} <select name=\"event\">{}</select></label>\n"
+                       "<label>{} <input type=\"date\" name=\"since\" value=\"{}\"></label>\n"
+                       "<label>{} <input type=\"date\" name=\"until\" value=\"{}\"></label>\n"
+                       "<button type=\"submit\">{}</button>\n</form>\n</section>\n",
+                       text.filter, text.lang, text.user, html_escape(value_of(query, "user")),
+                       text.event, options, text.since, html_escape(value_of(query, "since")),
+                       text.until, html_escape(value_of(query, "until")), text.apply);
 }
 
 std::string audit_table(const page_text& text, const review_page_data& data) {
@@ -254,11 +253,10 @@ std::string accounts_table(const page_text& text, const std::vector<account_summ
                         "<th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
                         text.address, text.created, text.state, text.storage_used);
     for (const account_summary& account : accounts) {
-        html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                            html_escape(account.address),
-                            storage::format_audit_time(account.created * 1000).substr(0, 10),
-                            account.active ? text.active : text.disabled,
-                            format_bytes(account.storage_bytes));
+        html += fmt::format(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(account.address),
+            storage::format_audit_time(account.created * 1000).substr(0, 10),
+            account.active ? text.active : text.disabled, format_bytes(account.storage_bytes));
     }
     return html + "</tbody>\n</table>\n</section>\n";
 }

@@ -33,8 +33,8 @@ void append_admin_record(storage::audit_log& log, storage::transaction& tx,
 
 staged_account stage_account(storage::transaction& tx, storage::directory& directory,
                              storage::audit_log& log, const config::settings& settings,
-                             const policies::address& address,
-                             const crypto::secret_bytes& password, std::string_view remote) {
+                             const policies::address& address, const crypto::secret_bytes& password,
+                             std::string_view remote) {
     const auto& limits = settings.limits;
     check_new_password(password, address, limits);
 
@@ -44,16 +44,16 @@ staged_account stage_account(storage::transaction& tx, storage::directory& direc
     staged.mailbox_database_key = crypto::secret_bytes::random(mailbox_database_key_size);
 
     // The slots are sealed inside the transaction because the account id is their context.
-    staged.id = directory.create_account(tx, address.text(), keys.public_key,
-                                         staged.mailbox_database_key);
+    staged.id =
+        directory.create_account(tx, address.text(), keys.public_key, staged.mailbox_database_key);
     auto login_slot = seal_slot(keys.secret_key, password, slot_purpose::login, staged.id, limits);
     auto recovery_slot =
         seal_slot(keys.secret_key, *canonical_recovery_code(staged.recovery_code.bytes()),
                   slot_purpose::recovery, staged.id, limits);
     directory.add_key_slot(tx, staged.id, slot_kind_of(slot_purpose::login), login_slot_label,
                            login_slot);
-    directory.add_key_slot(tx, staged.id, slot_kind_of(slot_purpose::recovery),
-                           recovery_slot_label, recovery_slot);
+    directory.add_key_slot(tx, staged.id, slot_kind_of(slot_purpose::recovery), recovery_slot_label,
+                           recovery_slot);
     append_admin_record(log, tx, storage::audit_event::account_create, address.text(), remote, "");
     append_admin_record(log, tx, storage::audit_event::key_slot_add, address.text(), remote,
                         "slot=login");

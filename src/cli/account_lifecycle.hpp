@@ -34,8 +34,8 @@ struct staged_account {
 // per key slot with the default limits.
 staged_account stage_account(storage::transaction& tx, storage::directory& directory,
                              storage::audit_log& log, const config::settings& settings,
-                             const policies::address& address,
-                             const crypto::secret_bytes& password, std::string_view remote);
+                             const policies::address& address, const crypto::secret_bytes& password,
+                             std::string_view remote);
 
 // Creates the staged account's mailbox database with the standard mailboxes. Returns
 // normally only when this call created the file; on failure it removes what it created

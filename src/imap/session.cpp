@@ -1,11 +1,11 @@
 // IMAP4rev1 session engine (RFC 3501 sections 3, 5 and 7): framing, the command table
 // and the untagged updates every command may carry.
 #include "src/imap/session.hpp"
-#include "src/metrics/server_metrics.hpp"
 
 #include "src/imap/mailbox_name.hpp"
 #include "src/imap/response_writer.hpp"
 #include "src/imap/session_state.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/mime/charset.hpp"
 #include "src/mime/text.hpp"
 #include "storage/error.hpp"

@@ -2,9 +2,9 @@
 // before every read. It is the autologout timer of RFC 3501 section 5.4, or a short poll
 // interval while IDLE (RFC 2177), so that changes reach an idling client within seconds.
 #include "src/net/imap_connection.hpp"
-#include "src/metrics/server_metrics.hpp"
 
 #include "policies/auth_policy.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "storage/executor.hpp"
 
 #include <array>

@@ -2,8 +2,8 @@
 // TLS (RFC 8314), with an inactivity timer re-armed before every read (RFC 1939
 // section 3). See pop3_connection.hpp.
 #include "src/net/pop3_connection.hpp"
-#include "src/metrics/server_metrics.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/stream_io.hpp"
 #include "src/pop3/session.hpp"
 

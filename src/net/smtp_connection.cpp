@@ -1,8 +1,8 @@
 // SMTP connection loop over plain TCP and TLS after STARTTLS (RFC 3207 §4 and §4.2), with
 // a deadline re-armed before every read (RFC 5321 §4.5.3.2). See smtp_connection.hpp.
 #include "src/net/smtp_connection.hpp"
-#include "src/metrics/server_metrics.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/smtp/session.hpp"
 
 #include <array>

@@ -2,9 +2,9 @@
 // and STLS, and the error limits (RFC 1939 sections 3 and 4, RFC 2449, RFC 2595
 // section 4, RFC 5034). The TRANSACTION and UPDATE states are in session_transaction.cpp.
 #include "src/pop3/session.hpp"
-#include "src/metrics/server_metrics.hpp"
 
 #include "src/auth/sasl_plain.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/pop3/response.hpp"
 
 #include <fmt/format.h>

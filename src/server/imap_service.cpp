@@ -1,9 +1,9 @@
 #include "src/server/imap_service.hpp"
-#include "src/metrics/server_metrics.hpp"
 
 #include "crypto/key_slot.hpp"
 #include "src/auth/account_unlock.hpp"
 #include "src/imap/store_access.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/imap_connection.hpp"
 #include "src/net/listener.hpp"
 #include "storage/mailbox_store.hpp"

@@ -1,7 +1,7 @@
 // Secure expunge; see mailbox_expunge.hpp.
 #include "src/server/mailbox_expunge.hpp"
-#include "src/metrics/server_metrics.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "storage/error.hpp"
 
 #include <spdlog/spdlog.h>

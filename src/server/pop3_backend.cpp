@@ -2,11 +2,11 @@
 // "UIDVALIDITY.UID" of INBOX: the store never reuses a UID and gives a re-created INBOX
 // a new UIDVALIDITY, so an id is never handed to another message (RFC 1939 section 7).
 #include "src/server/pop3_backend.hpp"
-#include "src/metrics/server_metrics.hpp"
 
 #include "src/auth/account_unlock.hpp"
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/server/mailbox_expunge.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/error.hpp"

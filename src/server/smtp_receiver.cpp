@@ -1,8 +1,8 @@
 #include "src/server/smtp_receiver.hpp"
-#include "src/metrics/server_metrics.hpp"
 
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -2,8 +2,8 @@
 // outside a transaction and the error limits (RFC 5321 §4.1, RFC 2920, RFC 3207).
 // The transaction commands MAIL, RCPT, DATA and BDAT are in session_transaction.cpp.
 #include "src/smtp/session.hpp"
-#include "src/metrics/server_metrics.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/smtp/address.hpp"
 #include "src/smtp/reply.hpp"
 

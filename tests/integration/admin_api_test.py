@@ -267,7 +267,7 @@ def keep_alive_serves_several_requests(folder):
             check_equal(response.status, 200, "keep-alive request")
             response.read()
         connection.close()
-        # Pipelined requests on one write are answered in order.
+        # Pipelined requests in one write get their responses in order.
         replies = server.raw(b"GET /api/health HTTP/1.1\r\nHost: a\r\n\r\n"
                              b"GET /nothing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
         statuses = re.findall(rb"^HTTP/1.1 (\d{3})", replies, re.M)

@@ -2,7 +2,7 @@
 with the standard library only, to drive headless Chromium in tests.
 
 Only what the tests need: text frames, client masking, fragmented replies, and commands
-answered by id while events are kept for wait_event().
+matched to their responses by id while events are kept for wait_event().
 """
 import base64
 import json

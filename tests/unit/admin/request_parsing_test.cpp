@@ -36,9 +36,9 @@ TEST_CASE("target reads the query", "[admin][request]") {
 }
 
 TEST_CASE("target rejects malformed input", "[admin][request]") {
-    for (const char* bad : {"", "api/health", "*", "http://example.org/", "/a%", "/a%4",
-                            "/a%zz", "/a%2fb", "/a%2Fb", "/a%00", "/a%0d%0a", "/?x=%", "/?x=%0a",
-                            "/a\x01"}) {
+    for (const char* bad :
+         {"", "api/health", "*", "http://example.org/", "/a%", "/a%4", "/a%zz", "/a%2fb", "/a%2Fb",
+          "/a%00", "/a%0d%0a", "/?x=%", "/?x=%0a", "/a\x01"}) {
         INFO(bad);
         REQUIRE_FALSE(parse_target(bad));
     }

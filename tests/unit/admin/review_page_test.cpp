@@ -50,7 +50,8 @@ TEST_CASE("review page shows verify result and head", "[admin][page]") {
 
 TEST_CASE("review page keeps the filter in links", "[admin][page]") {
     const std::string html = render_review_page(sample_page(language::english));
-    REQUIRE(contains(html, "href=\"/?lang=uk&amp;user=alice%40example.org&amp;event=login.failure\""));
+    REQUIRE(
+        contains(html, "href=\"/?lang=uk&amp;user=alice%40example.org&amp;event=login.failure\""));
     REQUIRE(contains(html, "cursor=9"));
     REQUIRE(contains(html, "<option value=\"login.failure\" selected>"));
 }
