@@ -12,6 +12,7 @@
 #include "storage/address.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/audit_time.hpp"
+#include "storage/error.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -71,6 +72,15 @@ http_response method_not_allowed(std::string_view allowed) {
                                         fmt::format("this path allows only {}", allowed));
     response.set(http::field::allow, allowed);
     return response;
+}
+
+// Returns the canonical form of address, or nothing when it is not an address.
+std::optional<std::string> canonical_or_nothing(std::string_view address) {
+    try {
+        return storage::canonical_address(address);
+    } catch (const storage::storage_error&) {
+        return std::nullopt;
+    }
 }
 
 json::object account_json(const account_summary& account) {
@@ -206,7 +216,12 @@ asio::awaitable<http_response> admin_router::dispatch(call& current) {
             }
             co_return method_not_allowed("GET, POST");
         }
-        current.subject = storage::canonical_address(path[2]);
+        const std::optional<std::string> address = canonical_or_nothing(path[2]);
+        if (!address) {
+            co_return json_error(http::status::bad_request, "invalid_address",
+                                 "the path must name an address such as alice@example.org");
+        }
+        current.subject = *address;
         if (path.size() == 3) {
             if (method != http::verb::delete_) {
                 co_return method_not_allowed("DELETE");
@@ -418,7 +433,8 @@ asio::awaitable<http_response> admin_router::create_account(call& current) {
     if (!password_text.empty()) {
         ::OPENSSL_cleanse(password_text.data(), password_text.size());
     }
-    current.subject = storage::canonical_address(address_text);
+    // An address create_account rejects is still named in the audit record, escaped.
+    current.subject = canonical_or_nothing(address_text).value_or(address_text);
 
     const std::string remote = current.info.remote_address;
     create_result result = co_await on_store([this, &address_text, &secret, &remote] {

@@ -2,6 +2,7 @@
 
 #include "storage/address.hpp"
 #include "storage/audit_time.hpp"
+#include "storage/error.hpp"
 
 #include <charconv>
 #include <fmt/format.h>
@@ -37,7 +38,11 @@ std::variant<audit_query, query_error> parse_audit_query(const parameters& query
     audit_query result;
 
     if (auto user = given(query, "user")) {
-        result.filter.subject = storage::canonical_address(*user);
+        try {
+            result.filter.subject = storage::canonical_address(*user);
+        } catch (const storage::storage_error&) {
+            return query_error{"user", "user must be an address such as alice@example.org"};
+        }
     }
     if (auto event = given(query, "event")) {
         result.filter.event = storage::parse_audit_event(*event);

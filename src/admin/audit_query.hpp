@@ -29,7 +29,7 @@ struct query_error {
 };
 
 // Reads the parameters. An empty value means "not given", as an HTML form sends it.
-// user is compared in canonical form. since and until take an RFC 3339 date-time or a
+// user is an address, compared in canonical form. since and until take an RFC 3339 date-time or a
 // full date; a date alone in until means the end of that day (UTC), so that
 // since=D&until=D lists day D. limit is 1 to audit_page_max; cursor a sequence number.
 std::variant<audit_query, query_error> parse_audit_query(const parameters& query);

@@ -147,6 +147,15 @@ def accounts_are_listed_created_and_deleted(folder):
         receipts = server.json("GET", "/api/accounts/bob%40example.org/receipts", 200)
         check_equal(receipts, {"address": "bob@example.org", "receipts": []}, "receipts")
         server.json("GET", "/api/accounts/nobody%40example.org/receipts", 404)
+        # Malformed addresses are a client error, never a server error.
+        for path in ("/api/accounts/nobody/receipts", "/api/accounts/a%40b%40c"):
+            method = "GET" if path.endswith("receipts") else "DELETE"
+            reply = server.json(method, path, 400)
+            check_equal(reply["error"]["code"], "invalid_address", path)
+        no_domain = json.dumps({"address": "nobody", "password": PASSWORD})
+        reply = server.json("POST", "/api/accounts", 400, body=no_domain,
+                            headers={"Content-Type": "application/json"})
+        check_equal(reply["error"]["code"], "invalid_address", "address without domain")
 
         reply = server.json("DELETE", "/api/accounts/bob@example.org", 200)
         check_equal(reply["deleted"], "bob@example.org", "deleted")
@@ -203,7 +212,7 @@ def audit_is_filtered_and_paged(folder):
         check(alice and all(r["subject"].startswith("alice@example.org") for r in alice),
               "filter by user")
 
-        for query, parameter in (("event=bogus", "event"), ("limit=0", "limit"),
+        for query, parameter in (("user=nobody", "user"), ("event=bogus", "event"), ("limit=0", "limit"),
                                  ("limit=1001", "limit"), ("since=tomorrow", "since"),
                                  ("cursor=x", "cursor")):
             reply = server.json("GET", f"/api/audit?{query}", 400)

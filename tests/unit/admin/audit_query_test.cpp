@@ -61,6 +61,8 @@ TEST_CASE("audit query until with a time is exact", "[admin][audit_query]") {
 }
 
 TEST_CASE("audit query rejects bad values", "[admin][audit_query]") {
+    REQUIRE(failed_parameter({{"user", "no-at-sign"}}) == "user");
+    REQUIRE(failed_parameter({{"user", "a@b@c"}}) == "user");
     REQUIRE(failed_parameter({{"event", "login.maybe"}}) == "event");
     REQUIRE(failed_parameter({{"since", "yesterday"}}) == "since");
     REQUIRE(failed_parameter({{"until", "2026-02-30"}}) == "until");
