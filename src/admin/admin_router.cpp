@@ -74,6 +74,24 @@ http_response method_not_allowed(std::string_view allowed) {
     return response;
 }
 
+// A rejected token: detail "proto=admin reason=bad_credentials", with actor admin
+// because only the operator holds tokens.
+storage::audit_entry admin_login_failure(std::string_view remote) {
+    storage::audit_entry entry = storage::login_failure_entry(
+        storage::audit_protocol::admin, "", remote, storage::login_failure_reason::bad_credentials);
+    entry.actor = storage::audit_actor::admin;
+    return entry;
+}
+
+// A login through the page's form: detail "proto=admin token=LABEL".
+storage::audit_entry admin_login_success(std::string_view label, std::string_view remote) {
+    storage::audit_entry entry =
+        storage::login_success_entry(storage::audit_protocol::admin, "", remote);
+    entry.actor = storage::audit_actor::admin;
+    entry.detail += fmt::format(" token={}", label);
+    return entry;
+}
+
 // Returns the canonical form of address, or nothing when it is not an address.
 std::optional<std::string> canonical_or_nothing(std::string_view address) {
     try {
@@ -283,10 +301,7 @@ asio::awaitable<http_response> admin_router::reject_token(call& current) {
     // floods the endpoint with bad tokens also grows the audit log. Connections per
     // address are limited, but requests per connection are not.
     const std::string remote = current.info.remote_address;
-    co_await on_store([this, &remote] {
-        store_.record(storage::login_failure_entry(storage::audit_protocol::admin, "", remote,
-                                                   storage::login_failure_reason::bad_credentials));
-    });
+    co_await on_store([this, &remote] { store_.record(admin_login_failure(remote)); });
 
     if (current.target.segments.empty()) {
         const auto lang = choose_language(find_parameter(current.target.query, "lang"),
@@ -332,20 +347,14 @@ asio::awaitable<http_response> admin_router::login(call& current) {
         wipe(token);
         metrics::count(metrics::counter::logins_failed, metrics::protocol::admin);
         const std::string remote = current.info.remote_address;
-        co_await on_store([this, &remote] {
-            store_.record(
-                storage::login_failure_entry(storage::audit_protocol::admin, "", remote,
-                                             storage::login_failure_reason::bad_credentials));
-        });
+        co_await on_store([this, &remote] { store_.record(admin_login_failure(remote)); });
         co_return html_response(http::status::unauthorized, render_login_page(lang, true));
     }
 
     metrics::count(metrics::counter::logins_succeeded, metrics::protocol::admin);
     const std::string remote = current.info.remote_address;
-    co_await on_store([this, &remote, &label] {
-        store_.record(storage::login_success_entry(storage::audit_protocol::admin,
-                                                   "token:" + *label, remote));
-    });
+    co_await on_store(
+        [this, &remote, &label] { store_.record(admin_login_success(*label, remote)); });
     http_response response = redirect_response(fmt::format("/?lang={}", language_code(lang)));
     response.set(http::field::set_cookie,
                  set_cookie(token_cookie, token, current.tls, true, false));

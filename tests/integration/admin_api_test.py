@@ -63,6 +63,7 @@ def missing_or_wrong_token_gets_401(folder):
         admin_failures = [r for r in failures if "proto=admin" in r["detail"]]
         check(len(admin_failures) >= 10, f"each 401 is audited: {failures!r}")
         check_equal(admin_failures[0]["remote"], HOST, "remote of a 401")
+        check_equal(admin_failures[0]["actor"], "admin", "actor of a 401")
         check(all(server.token not in r["detail"] for r in failures), "no token in the log")
 
 
@@ -402,7 +403,10 @@ def login_form_sets_the_cookie(folder):
         check_in("Max-Age=0", headers["Set-Cookie"], "cookie cleared")
 
         logins = audit_records(server, "event=login.success")
-        check(any("proto=admin" in r["detail"] for r in logins), f"admin login: {logins}")
+        admin_logins = [r for r in logins if "proto=admin" in r["detail"]]
+        check_equal(len(admin_logins), 1, f"admin logins: {logins}")
+        check_equal(admin_logins[0]["detail"], "proto=admin token=tests", "login detail")
+        check_equal(admin_logins[0]["actor"], "admin", "login actor")
 
 
 if __name__ == "__main__":
