@@ -19,9 +19,9 @@ constexpr std::int64_t milliseconds_per_day = 24LL * 60 * 60 * 1000;
 
 } // namespace
 
-audit_upkeep::audit_upkeep(boost::asio::io_context& io_context, storage::audit_log& log,
+audit_upkeep::audit_upkeep(boost::asio::any_io_executor executor, storage::audit_log& log,
                            std::chrono::seconds check_period, std::int64_t retention_days)
-    : timer_(io_context), log_(log), check_period_(check_period), retention_days_(retention_days) {}
+    : timer_(std::move(executor)), log_(log), check_period_(check_period), retention_days_(retention_days) {}
 
 void audit_upkeep::start() {
     check();

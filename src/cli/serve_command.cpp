@@ -19,7 +19,6 @@
 #include <fmt/ranges.h>
 #include <functional>
 #include <spdlog/spdlog.h>
-#include <thread>
 #include <unistd.h>
 
 namespace skrynka::app::cli {
@@ -48,14 +47,12 @@ int run_serve(const global_options& globals) {
     storage::audit_log audit = open_audit_log(context.directory(), settings);
     record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
 
-    // NOTE: IMAP sessions use the directory connection from I/O threads, SMTP from the
-    // context's directory executor and POP3 from its own. SQLite serializes the calls on
-    // one connection. The audit log opens transactions, so every audit write (POP3
-    // records and the upkeep timer) happens on the POP3 server's one I/O thread.
-    server::imap_server imap(context.io(), settings, context.directory(), context.tls());
-    server::pop3_server pop3(settings, context.directory(), audit);
+    // Every use of the directory connection, the audit log's included, runs on the
+    // context's directory executor: sessions post their reads there, and the upkeep's
+    // timer belongs to that executor's strand.
+    server::imap_server imap(context);
     audit_upkeep upkeep(
-        pop3.io(), audit,
+        context.directory_executor().get_strand(), audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
         settings.limits.audit_retention_days);
 
@@ -71,10 +68,7 @@ int run_serve(const global_options& globals) {
         // Sessions still running are cut off: every acknowledged write is already durable.
         // POP3 sessions end without the UPDATE state, so they delete nothing.
         imap.stop();
-        boost::asio::post(pop3.io(), [&upkeep, &pop3] {
-            upkeep.stop();
-            pop3.stop();
-        });
+        boost::asio::post(context.directory_executor().get_strand(), [&upkeep] { upkeep.stop(); });
         context.stop();
     });
     boost::asio::signal_set reload_signals(context.io(), SIGHUP);
@@ -98,7 +92,7 @@ int run_serve(const global_options& globals) {
     // Listeners are bound before event=start, so a client may connect once it is logged.
     server::start_smtp_service(context);
     imap.start();
-    pop3.start();
+    server::start_pop3_service(context, audit);
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
@@ -107,13 +101,9 @@ int run_serve(const global_options& globals) {
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
                  account_count);
 
-    // TODO: move POP3 onto the shared server context, as SMTP is; it still runs its own
-    // I/O thread and blocking pool.
-    std::thread pop3_thread([&pop3] { pop3.io().run(); });
+    // run() returns once the directory executor has finished the calls queued on it, so
+    // the last records below are written after every session's.
     context.run();
-    pop3_thread.join();
-    // Sessions may still have directory reads queued; they finish before the last records.
-    pop3.join();
 
     record_system_event(audit, storage::audit_event::server_stop,
                         fmt::format("signal={}", signal_name(received_signal)));

@@ -82,9 +82,12 @@ class mail_access {
 class login_service {
   public:
     virtual ~login_service() = default;
-    // Returns nullptr when the name or password is wrong; both cost the same.
+    // Returns nullptr when the name or password is wrong; both cost the same. Also
+    // returns nullptr without trying when remote_address (the client's IP address) has
+    // failed too often lately. Failures count against remote_address.
     virtual std::unique_ptr<mail_access> login(std::string_view name,
-                                               const crypto::secret_bytes& password) = 0;
+                                               const crypto::secret_bytes& password,
+                                               std::string_view remote_address) = 0;
 };
 
 } // namespace skrynka::imap

@@ -31,8 +31,9 @@ class opened_content : public message_content {
 } // namespace
 
 store_access::store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                           crypto::user_key_pair keys)
-    : account_name_(std::move(account_name)), store_(std::move(store)), keys_(std::move(keys)) {}
+                           crypto::user_key_pair keys, auth::key_cache::lease cache_lease)
+    : account_name_(std::move(account_name)), store_(std::move(store)), keys_(std::move(keys)),
+      cache_lease_(std::move(cache_lease)) {}
 
 std::vector<storage::mailbox_info> store_access::list_mailboxes() {
     return store_->list_mailboxes();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "crypto/user_keys.hpp"
+#include "src/auth/key_cache.hpp"
 #include "src/imap/mail_access.hpp"
 #include "storage/mailbox_store.hpp"
 
@@ -16,8 +17,9 @@ namespace skrynka::imap {
 // call on it is serialized (the storage executor of that account does this).
 class store_access : public mail_access {
   public:
+    // cache_lease counts the session in the unlocked-key cache until this is destroyed.
     store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                 crypto::user_key_pair keys);
+                 crypto::user_key_pair keys, auth::key_cache::lease cache_lease = {});
 
     std::string account_name() const override { return account_name_; }
     std::vector<storage::mailbox_info> list_mailboxes() override;
@@ -49,6 +51,7 @@ class store_access : public mail_access {
     std::string account_name_;
     std::shared_ptr<storage::mailbox_store> store_;
     crypto::user_key_pair keys_;
+    auth::key_cache::lease cache_lease_;
     // Rows read by list_messages, kept for open(): a stored message's sealed key and
     // summary never change, only its flags do.
     std::map<std::pair<storage::mailbox_id, storage::message_uid>, storage::message_row> rows_;

@@ -21,14 +21,15 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Appends entry to the audit log. Called on the I/O thread, where the audit upkeep also
-// uses the log, because audit_log is not thread-safe.
-// NOTE: each append waits for an fsync on the I/O thread, which holds up every session
-// for that long. It belongs on the directory's executor once the upkeep runs there too.
-void record_audit(const pop3_backend_context& context, const net::connection_info& info,
-                  const storage::audit_entry& entry) {
+// Appends entry to the audit log on the directory's executor, the only place where the
+// log and the directory connection it shares are used.
+// NOTE: each append waits for an fsync, and directory reads of other logins wait behind
+// it on that executor.
+asio::awaitable<void> record_audit(const pop3_backend_context& context,
+                                   const net::connection_info& info,
+                                   const storage::audit_entry& entry) {
     try {
-        context.audit->append(entry);
+        co_await context.directory_executor->run([&context, &entry] { context.audit->append(entry); });
     } catch (const storage::storage_error& error) {
         spdlog::error("session={} proto=pop3 remote={} event=audit_failed error={}",
                       info.session_id, info.remote_address, logging::log_value(error.what()));
@@ -107,7 +108,7 @@ class inbox_maildrop : public pop3::maildrop {
         }
         spdlog::info("session={} proto=pop3 remote={} user={} event=expunge mailbox=INBOX count={}",
                      info_.session_id, info_.remote_address, account_.address, notice.uids.size());
-        record_audit(context_, info_,
+        co_await record_audit(context_, info_,
                      storage::expunge_entry(account_.address, "INBOX", notice.uids.size(),
                                             info_.remote_address));
         context_.sessions->publish(notice);
@@ -155,7 +156,7 @@ class pop3_accounts : public pop3::authenticator {
         const std::string user = logging::log_value(name);
         if (!context_.throttle->allowed(info_.remote_address)) {
             log_warn(fmt::format("event=login_refused reason=rate_limited user={}", user));
-            record_audit(context_, info_,
+            co_await record_audit(context_, info_,
                          storage::login_failure_entry(storage::audit_protocol::pop3, name,
                                                       info_.remote_address,
                                                       storage::login_failure_reason::rate_limited));
@@ -167,10 +168,14 @@ class pop3_accounts : public pop3::authenticator {
         bool failed = false;
         try {
             const std::string login_name(name);
-            unlocked = co_await context_.directory_executor->run([&] {
-                return auth::unlock_account(*context_.directory, login_name, password,
-                                            context_.unknown_user_params);
-            });
+            const std::optional<auth::login_candidate> candidate =
+                co_await context_.directory_executor->run([&] {
+                    return auth::find_login_candidate(*context_.directory, login_name);
+                });
+            // Argon2id runs on a pool thread of its own, beside other logins.
+            storage::executor unwrap_executor(*context_.blocking_pool);
+            unlocked = co_await unwrap_executor.run(
+                [&] { return context_.unlocker->unlock(candidate, password); });
         } catch (const std::exception& error) {
             log_warn(fmt::format("event=login_error user={} error={}", user,
                                  logging::log_value(error.what())));
@@ -185,7 +190,7 @@ class pop3_accounts : public pop3::authenticator {
             log_warn(fmt::format("event=login_failed user={}", user));
             // TODO: unlock_account does not tell an unknown account from a wrong password
             // yet, so both are recorded as bad_credentials.
-            record_audit(context_, info_,
+            co_await record_audit(context_, info_,
                          storage::login_failure_entry(
                              storage::audit_protocol::pop3, name, info_.remote_address,
                              storage::login_failure_reason::bad_credentials));
@@ -193,6 +198,9 @@ class pop3_accounts : public pop3::authenticator {
             co_return result;
         }
 
+        spdlog::info("session={} proto=pop3 remote={} event=key_unlocked user={} source={}",
+                     info_.session_id, info_.remote_address, unlocked->address,
+                     unlocked->from_cache ? "cache" : "key_slot");
         std::optional<account_sessions::maildrop_lock> lock =
             context_.sessions->try_lock_maildrop(unlocked->account);
         if (!lock) {
@@ -215,7 +223,7 @@ class pop3_accounts : public pop3::authenticator {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }
-        record_audit(context_, info_,
+        co_await record_audit(context_, info_,
                      storage::login_success_entry(storage::audit_protocol::pop3, address,
                                                   info_.remote_address));
         result.status = pop3::login_status::success;

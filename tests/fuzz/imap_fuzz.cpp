@@ -222,7 +222,8 @@ class memory_access : public mail_access {
 class memory_login : public login_service {
   public:
     std::unique_ptr<mail_access> login(std::string_view name,
-                                       const crypto::secret_bytes& password) override {
+                                       const crypto::secret_bytes& password,
+                                       std::string_view /*remote_address*/) override {
         if (name != "fuzz" || password.size() != 1) {
             return nullptr;
         }

@@ -20,7 +20,8 @@ class fixed_login : public login_service {
         : store_(std::move(store)), keys_(keys) {}
 
     std::unique_ptr<mail_access> login(std::string_view name,
-                                       const crypto::secret_bytes& password) override {
+                                       const crypto::secret_bytes& password,
+                                       std::string_view /*remote_address*/) override {
         const std::string_view expected = "secret";
         const bool good = password.size() == expected.size() &&
                           std::equal(expected.begin(), expected.end(), password.data());
