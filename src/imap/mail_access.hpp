@@ -55,6 +55,28 @@ class mail_access {
     virtual storage::mailbox_status status(storage::mailbox_id mailbox) = 0;
     virtual std::vector<message_entry> list_messages(storage::mailbox_id mailbox) = 0;
 
+    // Lists, by ascending UID, the messages whose modseq is above changed_since. This
+    // default filters list_messages; a store with a modseq index does better.
+    virtual std::vector<message_entry> list_messages_since(storage::mailbox_id mailbox,
+                                                           std::int64_t changed_since) {
+        std::vector<message_entry> changed;
+        for (message_entry& entry : list_messages(mailbox)) {
+            if (entry.modseq > changed_since) {
+                changed.push_back(std::move(entry));
+            }
+        }
+        return changed;
+    }
+
+    // Lists the UIDs of a mailbox in ascending order. This default uses list_messages.
+    virtual std::vector<storage::message_uid> list_uids(storage::mailbox_id mailbox) {
+        std::vector<storage::message_uid> uids;
+        for (const message_entry& entry : list_messages(mailbox)) {
+            uids.push_back(entry.uid);
+        }
+        return uids;
+    }
+
     // Seals raw for the account and appends it. Returns the new UID.
     virtual storage::message_uid append(storage::mailbox_id mailbox, std::string_view raw,
                                         std::uint32_t flags,

@@ -30,6 +30,9 @@ class store_access : public mail_access {
     void set_subscribed(std::string_view name, bool subscribed) override;
     storage::mailbox_status status(storage::mailbox_id mailbox) override;
     std::vector<message_entry> list_messages(storage::mailbox_id mailbox) override;
+    std::vector<message_entry> list_messages_since(storage::mailbox_id mailbox,
+                                                   std::int64_t changed_since) override;
+    std::vector<storage::message_uid> list_uids(storage::mailbox_id mailbox) override;
     storage::message_uid append(storage::mailbox_id mailbox, std::string_view raw,
                                 std::uint32_t flags, const std::vector<std::string>& keywords,
                                 std::int64_t internal_date) override;
@@ -52,9 +55,6 @@ class store_access : public mail_access {
     std::shared_ptr<storage::mailbox_store> store_;
     crypto::user_key_pair keys_;
     auth::key_cache::lease cache_lease_;
-    // Rows read by list_messages, kept for open(): a stored message's sealed key and
-    // summary never change, only its flags do.
-    std::map<std::pair<storage::mailbox_id, storage::message_uid>, storage::message_row> rows_;
 };
 
 } // namespace skrynka::imap
