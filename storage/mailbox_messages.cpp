@@ -146,10 +146,15 @@ message_uid mailbox_store::append_locked(mailbox_id mailbox, const new_message& 
 std::vector<message_row> mailbox_store::list_message_states(mailbox_id mailbox,
                                                             std::int64_t changed_since) {
     load_counters(mailbox); // not_found for an unknown mailbox
-    // Only columns of the messages_state index, so SQLite reads the index alone.
-    statement query =
-        db_.prepare("SELECT uid, modseq, flags, internal_date, size FROM messages "
-                    "WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid");
+    // Only columns of the messages_state index, so SQLite reads the index alone. With a
+    // modseq bound the planner may pick messages_by_modseq instead, which reads the table
+    // rows of the few changed messages only.
+    statement query = db_.prepare(
+        changed_since == 0
+            ? "SELECT uid, modseq, flags, internal_date, size FROM messages INDEXED BY "
+              "messages_state WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid"
+            : "SELECT uid, modseq, flags, internal_date, size FROM messages "
+              "WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid");
     query.bind(1, mailbox).bind(2, changed_since);
 
     std::vector<message_row> rows;
@@ -163,8 +168,10 @@ std::vector<message_row> mailbox_store::list_message_states(mailbox_id mailbox,
         rows.push_back(std::move(row));
     }
 
+    // CROSS JOIN keeps keywords as the outer loop, so only the rows of messages that have
+    // keywords are read.
     statement keywords = db_.prepare(
-        "SELECT m.uid, k.keyword FROM keywords k JOIN messages m ON m.id = k.message "
+        "SELECT m.uid, k.keyword FROM keywords k CROSS JOIN messages m ON m.id = k.message "
         "WHERE m.mailbox_id = ?1 AND m.modseq > ?2 ORDER BY m.uid, k.keyword");
     keywords.bind(1, mailbox).bind(2, changed_since);
     auto next_row = rows.begin();

@@ -53,6 +53,11 @@ class mail_access {
     virtual void delete_mailbox(std::string_view name) = 0;
     virtual void set_subscribed(std::string_view name, bool subscribed) = 0;
     virtual storage::mailbox_status status(storage::mailbox_id mailbox) = 0;
+    // Returns status() with only uidnext, uidvalidity and highestmodseq filled in, which
+    // is what a session checks for changes before each reply. This default calls status().
+    virtual storage::mailbox_status change_status(storage::mailbox_id mailbox) {
+        return status(mailbox);
+    }
     virtual std::vector<message_entry> list_messages(storage::mailbox_id mailbox) = 0;
 
     // Lists, by ascending UID, the messages whose modseq is above changed_since. This

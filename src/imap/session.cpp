@@ -400,7 +400,7 @@ std::vector<message_entry> current_messages(session_state& session) {
 
 void report_changes(session_state& session, bool allow_expunge, bool uid_form) {
     selected_mailbox& mailbox = *session.selected;
-    const storage::mailbox_status status = session.access->status(mailbox.info.id);
+    const storage::mailbox_status status = session.access->change_status(mailbox.info.id);
     const bool changed =
         status.highestmodseq != mailbox.highestmodseq || status.uidnext != mailbox.uidnext;
     if (changed) {

@@ -1,6 +1,7 @@
 #include "src/imap/store_access.hpp"
 
 #include "src/message/sealed_message.hpp"
+#include "storage/error.hpp"
 
 namespace skrynka::imap {
 
@@ -63,6 +64,18 @@ void store_access::set_subscribed(std::string_view name, bool subscribed) {
 
 storage::mailbox_status store_access::status(storage::mailbox_id mailbox) {
     return store_->status(mailbox);
+}
+
+storage::mailbox_status store_access::change_status(storage::mailbox_id mailbox) {
+    const std::optional<storage::mailbox_info> info = store_->find_mailbox(mailbox);
+    if (!info) {
+        storage::throw_error(storage::errc::not_found, store_->db().path(), "mailbox not found");
+    }
+    storage::mailbox_status result;
+    result.uidnext = info->uidnext;
+    result.uidvalidity = info->uidvalidity;
+    result.highestmodseq = info->highestmodseq;
+    return result;
 }
 
 std::vector<message_entry> store_access::list_messages(storage::mailbox_id mailbox) {

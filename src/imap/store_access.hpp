@@ -29,6 +29,7 @@ class store_access : public mail_access {
     void delete_mailbox(std::string_view name) override;
     void set_subscribed(std::string_view name, bool subscribed) override;
     storage::mailbox_status status(storage::mailbox_id mailbox) override;
+    storage::mailbox_status change_status(storage::mailbox_id mailbox) override;
     std::vector<message_entry> list_messages(storage::mailbox_id mailbox) override;
     std::vector<message_entry> list_messages_since(storage::mailbox_id mailbox,
                                                    std::int64_t changed_since) override;
