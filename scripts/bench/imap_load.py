@@ -29,7 +29,7 @@ APPEND_SIZE = 10 * 1024
 
 
 def message(size, serial):
-    """A plain RFC 5322 message of about size octets."""
+    """Return a plain RFC 5322 message of about size octets."""
     head = (f"From: Bench Sender <bob@example.net>\r\n"
             f"To: Alice <alice@example.org>\r\n"
             f"Subject: benchmark message {serial}\r\n"
@@ -47,10 +47,10 @@ def connect(host, port, user, password):
     return client
 
 
-def check_ok(result, what):
+def check_ok(result, command):
     status, data = result
     if status != "OK":
-        raise RuntimeError(f"{what} failed: {status} {data!r}")
+        raise RuntimeError(f"{command} failed: {status} {data!r}")
     return data
 
 
