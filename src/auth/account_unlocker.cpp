@@ -45,6 +45,7 @@ account_unlocker::unwrap(const std::optional<login_candidate>& candidate,
         std::unique_lock lock(mutex_);
         unwrap_finished_.wait(lock, [this] { return unwraps_running_ < concurrent_unwraps_max_; });
         ++unwraps_running_;
+        unwraps_running_peak_ = std::max(unwraps_running_peak_, unwraps_running_);
         ++unwraps_;
     }
     const auto finish = [this] {
@@ -68,6 +69,11 @@ account_unlocker::unwrap(const std::optional<login_candidate>& candidate,
 std::size_t account_unlocker::cache_hits() const {
     const std::lock_guard lock(mutex_);
     return cache_hits_;
+}
+
+std::size_t account_unlocker::unwraps_running_peak() const {
+    const std::lock_guard lock(mutex_);
+    return unwraps_running_peak_;
 }
 
 std::size_t account_unlocker::unwraps() const {

@@ -40,6 +40,8 @@ class account_unlocker {
     // Number of logins answered from the cache and by Argon2id since start.
     std::size_t cache_hits() const;
     std::size_t unwraps() const;
+    // Largest number of unwraps that have run at the same time since start.
+    std::size_t unwraps_running_peak() const;
 
   private:
     std::optional<unlocked_account> unwrap(const std::optional<login_candidate>& candidate,
@@ -52,6 +54,7 @@ class account_unlocker {
     mutable std::mutex mutex_;
     std::condition_variable unwrap_finished_;
     std::size_t unwraps_running_ = 0;
+    std::size_t unwraps_running_peak_ = 0;
     std::size_t cache_hits_ = 0;
     std::size_t unwraps_ = 0;
 };

@@ -127,4 +127,7 @@ TEST_CASE("unlocker runs logins from many threads", "[auth][unlocker]") {
     }
     REQUIRE(successes == 6);
     REQUIRE(fixture.unlocker.unwraps() == 6);
+    // The fixture allows two unwraps at once.
+    REQUIRE(fixture.unlocker.unwraps_running_peak() >= 1);
+    REQUIRE(fixture.unlocker.unwraps_running_peak() <= 2);
 }
