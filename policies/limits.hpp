@@ -27,6 +27,9 @@ struct limit_values {
     // How long an unlocked user key stays cached after the user's last session ends.
     // 0 disables the cache.
     std::int64_t key_cache_seconds = 600;
+    // Argon2id key-slot unwraps that logins run at once. Each allocates argon2_memory_kib,
+    // so this bounds the memory a burst of logins takes; further logins wait their turn.
+    std::int64_t login_unwraps_concurrent_max = 2;
     // At most this many audit records between two signed checkpoints. The maximum of 100
     // is the most records an operator may leave unsigned.
     std::int64_t audit_checkpoint_interval = 100;
@@ -51,6 +54,9 @@ struct limit_values {
     // 30 minutes once logged in; before login a short timer frees the connection sooner.
     std::int64_t imap_idle_seconds = 1860;
     std::int64_t imap_idle_seconds_unauthenticated = 60;
+    // Concurrent IMAP connections from one IP address. Mail clients open a few per
+    // account, and a household behind one NAT address shares the count.
+    std::int64_t imap_connections_per_address_max = 10;
     // 1 lets a client on a loopback address log in without TLS (a local fetchmail or a
     // test client); 0 requires TLS from every address.
     std::int64_t cleartext_login_on_loopback = 1;

@@ -194,6 +194,87 @@ message_uid mailbox_store::append_locked(mailbox_id mailbox, const new_message& 
     return uid;
 }
 
+std::vector<message_row> mailbox_store::list_message_states(mailbox_id mailbox,
+                                                            std::int64_t changed_since) {
+    load_counters(mailbox); // not_found for an unknown mailbox
+    // Only columns of the messages_state index, so SQLite reads the index alone. With a
+    // modseq bound the planner may pick messages_by_modseq instead, which reads the table
+    // rows of the few changed messages only.
+    statement query = db_.prepare(
+        changed_since == 0
+            ? "SELECT uid, modseq, flags, internal_date, size FROM messages INDEXED BY "
+              "messages_state WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid"
+            : "SELECT uid, modseq, flags, internal_date, size FROM messages "
+              "WHERE mailbox_id = ?1 AND modseq > ?2 ORDER BY uid");
+    query.bind(1, mailbox).bind(2, changed_since);
+
+    std::vector<message_row> rows;
+    while (query.step()) {
+        message_row row;
+        row.uid = static_cast<message_uid>(query.column_int64(0));
+        row.modseq = query.column_int64(1);
+        row.flags = static_cast<std::uint32_t>(query.column_int64(2));
+        row.internal_date = query.column_int64(3);
+        row.size = query.column_int64(4);
+        rows.push_back(std::move(row));
+    }
+
+    // CROSS JOIN keeps keywords as the outer loop, so only the rows of messages that have
+    // keywords are read.
+    // NOTE: that loop covers the keywords of every mailbox of the account, so an account
+    // with keywords on most of a large mailbox pays for them on each listing. Not measured.
+    statement keywords = db_.prepare(
+        "SELECT m.uid, k.keyword FROM keywords k CROSS JOIN messages m ON m.id = k.message "
+        "WHERE m.mailbox_id = ?1 AND m.modseq > ?2 ORDER BY m.uid, k.keyword");
+    keywords.bind(1, mailbox).bind(2, changed_since);
+    auto next_row = rows.begin();
+    while (keywords.step()) {
+        const auto uid = static_cast<message_uid>(keywords.column_int64(0));
+        while (next_row != rows.end() && next_row->uid < uid) {
+            ++next_row;
+        }
+        if (next_row != rows.end() && next_row->uid == uid) {
+            next_row->keywords.push_back(keywords.column_text(1));
+        }
+    }
+    return rows;
+}
+
+std::vector<message_uid> mailbox_store::list_uids(mailbox_id mailbox) {
+    load_counters(mailbox); // not_found for an unknown mailbox
+    statement query =
+        db_.prepare("SELECT uid FROM messages WHERE mailbox_id = ?1 ORDER BY uid");
+    query.bind(1, mailbox);
+    std::vector<message_uid> uids;
+    while (query.step()) {
+        uids.push_back(static_cast<message_uid>(query.column_int64(0)));
+    }
+    return uids;
+}
+
+std::optional<message_row> mailbox_store::find_message(mailbox_id mailbox, message_uid uid) {
+    statement query =
+        db_.prepare("SELECT id, uid, modseq, flags, internal_date, size, message_id, sealed_key, "
+                    "sealed_summary, chunk_count FROM messages WHERE mailbox_id = ?1 AND uid = ?2");
+    query.bind(1, mailbox).bind(2, static_cast<std::int64_t>(uid));
+    if (!query.step()) {
+        return std::nullopt;
+    }
+    message_row row;
+    row.uid = static_cast<message_uid>(query.column_int64(1));
+    row.modseq = query.column_int64(2);
+    row.flags = static_cast<std::uint32_t>(query.column_int64(3));
+    row.internal_date = query.column_int64(4);
+    row.size = query.column_int64(5);
+    const auto id = query.column_blob(6);
+    std::copy_n(id.begin(), std::min(id.size(), row.message_id.size()), row.message_id.begin());
+    row.sealed_key = query.column_blob(7);
+    row.sealed_summary = query.column_blob(8);
+    row.chunk_count = query.column_int64(9);
+    row.keywords = keywords_of(query.column_int64(0));
+    return row;
+}
+
 std::vector<message_row> mailbox_store::list_messages(mailbox_id mailbox) {
     load_counters(mailbox); // not_found for an unknown mailbox
     statement query =

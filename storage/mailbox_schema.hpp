@@ -8,7 +8,7 @@
 
 namespace skrynka::storage {
 
-inline constexpr std::array<migration, 2> mailbox_migrations{{
+inline constexpr std::array<migration, 3> mailbox_migrations{{
     {1, R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -66,6 +66,11 @@ CREATE TABLE imported_messages (
     mailbox_id INTEGER NOT NULL,
     uid        INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql"},
+    // Covers the per-message state that an IMAP session lists at SELECT and after each
+    // change, so listing never reads the table rows with their sealed blobs.
+    {3, R"sql(
+CREATE INDEX messages_state ON messages(mailbox_id, uid, modseq, flags, internal_date, size);
 )sql"},
 }};
 

@@ -242,7 +242,8 @@ mailbox_status mailbox_store::status(mailbox_id mailbox) {
         throw_error(errc::not_found, db_.path(), "mailbox not found");
     }
     statement query = db_.prepare(
-        "SELECT count(*), coalesce(sum((flags & ?2) = 0), 0) FROM messages WHERE mailbox_id = ?1");
+        "SELECT count(*), coalesce(sum((flags & ?2) = 0), 0) FROM messages INDEXED BY "
+        "messages_state WHERE mailbox_id = ?1");
     query.bind(1, mailbox).bind(2, flag::seen);
     query.step();
 

@@ -102,6 +102,21 @@ class mailbox_store {
     // Lists a mailbox's messages by ascending UID. Throws not_found.
     std::vector<message_row> list_messages(mailbox_id mailbox);
 
+    // Lists, by ascending UID, the messages whose modseq is above changed_since (every
+    // message for 0) with their state only: UID, modseq, flags, keywords, internal date
+    // and size. The sealed key, summary, message id and chunk count stay empty. Reads an
+    // index rather than the rows (except the rows of messages with keywords), so it is
+    // cheap for large mailboxes. Throws not_found.
+    std::vector<message_row> list_message_states(mailbox_id mailbox,
+                                                 std::int64_t changed_since = 0);
+
+    // Lists the UIDs of a mailbox in ascending order. Throws not_found.
+    std::vector<message_uid> list_uids(mailbox_id mailbox);
+
+    // Returns one message with everything list_messages returns, or nothing when the
+    // mailbox has no message with that UID.
+    std::optional<message_row> find_message(mailbox_id mailbox, message_uid uid);
+
     // Adds, removes or replaces flags and keywords on the messages with these UIDs.
     // UIDs that do not exist are skipped. Returns the state of every message found, by
     // ascending UID. Throws not_found and invalid_argument as append.

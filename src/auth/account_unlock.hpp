@@ -6,11 +6,13 @@
 #include "crypto/key_slot.hpp"
 #include "crypto/secret.hpp"
 #include "crypto/user_keys.hpp"
+#include "src/auth/key_cache.hpp"
 #include "storage/directory.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace skrynka::auth {
 
@@ -20,7 +22,38 @@ struct unlocked_account {
     storage::account_id account = 0;
     std::string address; // canonical primary address
     crypto::user_key_pair keys;
+    // Counts this session in the unlocked-key cache; empty when no cache was used.
+    key_cache::lease cache_lease;
+    // True when the key came from the unlocked-key cache rather than from Argon2id.
+    bool from_cache = false;
 };
+
+// Builds the unlocked account of account around its unwrapped secret key.
+unlocked_account unlocked_account_of(const storage::account& account,
+                                     crypto::secret_bytes secret_key);
+
+// Directory data that a login needs, read in one short step so that the slow Argon2id
+// step can run without holding the directory.
+struct login_candidate {
+    storage::account account;
+    std::vector<storage::key_slot> slots; // those a login may open, login slot first
+    slot_set_fingerprint fingerprint;     // over every slot of the account
+};
+
+// Reads the active account whose primary address is login_name and its slots. Returns
+// nothing when login_name is not a valid address, names no account or names a disabled
+// account. Blocking (directory reads); throws storage_error when the directory cannot be
+// read.
+std::optional<login_candidate> find_login_candidate(storage::directory& directory,
+                                                    std::string_view login_name);
+
+// Tries secret on each slot of candidate, and returns the unlocked account when one
+// opens. Without a candidate it spends one Argon2id run at unknown_user_params and
+// returns nothing. Blocking (Argon2id) and thread-safe; throws crypto_error when a
+// stored slot is malformed.
+std::optional<unlocked_account> open_login_candidate(const std::optional<login_candidate>& candidate,
+                                                     const crypto::secret_bytes& secret,
+                                                     const crypto::argon2_params& unknown_user_params);
 
 // Unlocks the account whose primary address is login_name with secret, trying its login
 // slot first and then each app password slot. The recovery code is not a login secret:

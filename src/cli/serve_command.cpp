@@ -16,14 +16,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <functional>
 #include <memory>
 #include <spdlog/spdlog.h>
-#include <thread>
 #include <unistd.h>
 
 namespace skrynka::app::cli {
@@ -54,18 +52,16 @@ int run_serve(const global_options& globals) {
     record_system_event(*audit, storage::audit_event::config_load,
                         "file=" + settings.file.string());
 
-    // NOTE: IMAP sessions use the directory connection from their own pool threads, SMTP
-    // from the context's directory executor and POP3 from its own. SQLite serializes the
-    // calls on one connection.
-    server::imap_server imap(context.io(), settings, context.directory(), context.tls(), *audit);
-    server::pop3_server pop3(settings, context.directory(), *audit);
+    // Every use of the directory connection runs on the context's directory executor:
+    // sessions post their reads there, and so does the admin endpoint.
+    server::imap_server imap(context);
     // The admin endpoint creates and deletes accounts in directory transactions that hold
     // their own audit records, so it keeps an audit log on the directory connection (the
-    // chain stays whole: every append reads the head inside BEGIN IMMEDIATE) and runs its
-    // store calls one at a time on a thread of its own.
+    // chain stays whole: every append reads the head inside BEGIN IMMEDIATE).
+    // NOTE: an account created over the API runs Argon2id inside its transaction, so the
+    // directory executor is busy for about a second per key slot meanwhile.
     storage::audit_log admin_audit = open_audit_log(context.directory(), settings);
     admin::admin_store admin_store(context.directory(), admin_audit, settings);
-    boost::asio::thread_pool admin_worker(1);
     audit_upkeep upkeep(
         context.io().get_executor(), *audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
@@ -84,7 +80,6 @@ int run_serve(const global_options& globals) {
         // POP3 sessions end without the UPDATE state, so they delete nothing.
         imap.stop();
         upkeep.stop();
-        boost::asio::post(pop3.io(), [&pop3] { pop3.stop(); });
         context.stop();
     });
     boost::asio::signal_set reload_signals(context.io(), SIGHUP);
@@ -108,8 +103,8 @@ int run_serve(const global_options& globals) {
     // Listeners are bound before event=start, so a client may connect once it is logged.
     server::start_smtp_service(context);
     imap.start();
-    pop3.start();
-    admin::start_admin_service(context, admin_store, admin_worker.get_executor());
+    server::start_pop3_service(context);
+    admin::start_admin_service(context, admin_store, context.directory_executor().get_strand());
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
@@ -118,13 +113,9 @@ int run_serve(const global_options& globals) {
                  logging::log_value(fmt::format("{}", fmt::join(settings.server.domains, ","))),
                  account_count);
 
-    // TODO: move POP3 onto the shared server context, as SMTP is; it still runs its own
-    // I/O thread and blocking pool.
-    std::thread pop3_thread([&pop3] { pop3.io().run(); });
+    // run() returns once the directory executor has finished the calls queued on it, so
+    // the last records below are written after every session's.
     context.run();
-    pop3_thread.join();
-    // Sessions may still have directory reads queued; they finish before the last records.
-    pop3.join();
 
     // The writer runs calls in order, so every record a session queued is durable before
     // these two, and the shutdown checkpoint signs them all.

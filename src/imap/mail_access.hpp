@@ -54,7 +54,34 @@ class mail_access {
     virtual void delete_mailbox(std::string_view name) = 0;
     virtual void set_subscribed(std::string_view name, bool subscribed) = 0;
     virtual storage::mailbox_status status(storage::mailbox_id mailbox) = 0;
+    // Returns status() with only uidnext, uidvalidity and highestmodseq filled in, which
+    // is what a session checks for changes before each reply. This default calls status().
+    virtual storage::mailbox_status change_status(storage::mailbox_id mailbox) {
+        return status(mailbox);
+    }
     virtual std::vector<message_entry> list_messages(storage::mailbox_id mailbox) = 0;
+
+    // Lists, by ascending UID, the messages whose modseq is above changed_since. This
+    // default filters list_messages; a store with a modseq index does better.
+    virtual std::vector<message_entry> list_messages_since(storage::mailbox_id mailbox,
+                                                           std::int64_t changed_since) {
+        std::vector<message_entry> changed;
+        for (message_entry& entry : list_messages(mailbox)) {
+            if (entry.modseq > changed_since) {
+                changed.push_back(std::move(entry));
+            }
+        }
+        return changed;
+    }
+
+    // Lists the UIDs of a mailbox in ascending order. This default uses list_messages.
+    virtual std::vector<storage::message_uid> list_uids(storage::mailbox_id mailbox) {
+        std::vector<storage::message_uid> uids;
+        for (const message_entry& entry : list_messages(mailbox)) {
+            uids.push_back(entry.uid);
+        }
+        return uids;
+    }
 
     // Seals raw for the account and appends it. Returns the new UID.
     virtual storage::message_uid append(storage::mailbox_id mailbox, std::string_view raw,
@@ -84,8 +111,10 @@ class mail_access {
 class login_service {
   public:
     virtual ~login_service() = default;
-    // Returns nullptr when the name or password is wrong; both cost the same. remote is
-    // the client's IP address. Both outcomes are recorded before this returns.
+    // Returns nullptr when the name or password is wrong; both cost the same. Also
+    // returns nullptr without trying when remote (the client's IP address) has failed too
+    // often lately. Failures count against remote. Both outcomes are recorded in the audit
+    // log before this returns.
     virtual std::unique_ptr<mail_access>
     login(std::string_view name, const crypto::secret_bytes& password, std::string_view remote) = 0;
     // Records a login the session rejected before any password was checked, such as one

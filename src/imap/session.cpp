@@ -362,13 +362,51 @@ std::optional<std::vector<std::size_t>> resolve_messages(const selected_mailbox&
     return indexes;
 }
 
+namespace {
+
+// Builds the selected mailbox's current message list from what changed since the
+// session's modseq and the current UIDs, so that a busy large mailbox is not listed
+// whole after every change. Every appended or changed message has a modseq above the
+// session's, so each UID is either in changed or in the session's list. A UID in
+// neither would mean that the snapshot is inconsistent, and then the whole list is read.
+std::vector<message_entry> current_messages(session_state& session) {
+    const selected_mailbox& mailbox = *session.selected;
+    std::vector<message_entry> changed =
+        session.access->list_messages_since(mailbox.info.id, mailbox.highestmodseq);
+    const std::vector<storage::message_uid> uids = session.access->list_uids(mailbox.info.id);
+
+    std::vector<message_entry> current;
+    current.reserve(uids.size());
+    auto next_changed = changed.begin();
+    auto next_known = mailbox.messages.begin();
+    for (const storage::message_uid uid : uids) {
+        while (next_changed != changed.end() && next_changed->uid < uid) {
+            ++next_changed;
+        }
+        if (next_changed != changed.end() && next_changed->uid == uid) {
+            current.push_back(std::move(*next_changed));
+            continue;
+        }
+        while (next_known != mailbox.messages.end() && next_known->entry.uid < uid) {
+            ++next_known;
+        }
+        if (next_known == mailbox.messages.end() || next_known->entry.uid != uid) {
+            return load_messages(session);
+        }
+        current.push_back(next_known->entry);
+    }
+    return current;
+}
+
+} // namespace
+
 void report_changes(session_state& session, bool allow_expunge, bool uid_form) {
     selected_mailbox& mailbox = *session.selected;
-    const storage::mailbox_status status = session.access->status(mailbox.info.id);
+    const storage::mailbox_status status = session.access->change_status(mailbox.info.id);
     const bool changed =
         status.highestmodseq != mailbox.highestmodseq || status.uidnext != mailbox.uidnext;
     if (changed) {
-        std::vector<message_entry> current = load_messages(session);
+        std::vector<message_entry> current = current_messages(session);
         mailbox.highestmodseq = status.highestmodseq;
         mailbox.uidnext = status.uidnext;
 

@@ -1,6 +1,7 @@
 #include "src/imap/store_access.hpp"
 
 #include "src/message/sealed_message.hpp"
+#include "storage/error.hpp"
 
 namespace skrynka::imap {
 
@@ -31,8 +32,9 @@ class opened_content : public message_content {
 } // namespace
 
 store_access::store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                           crypto::user_key_pair keys)
-    : account_name_(std::move(account_name)), store_(std::move(store)), keys_(std::move(keys)) {}
+                           crypto::user_key_pair keys, auth::key_cache::lease cache_lease)
+    : account_name_(std::move(account_name)), store_(std::move(store)), keys_(std::move(keys)),
+      cache_lease_(std::move(cache_lease)) {}
 
 std::vector<storage::mailbox_info> store_access::list_mailboxes() {
     return store_->list_mailboxes();
@@ -64,20 +66,42 @@ storage::mailbox_status store_access::status(storage::mailbox_id mailbox) {
     return store_->status(mailbox);
 }
 
+storage::mailbox_status store_access::change_status(storage::mailbox_id mailbox) {
+    const std::optional<storage::mailbox_info> info = store_->find_mailbox(mailbox);
+    if (!info) {
+        storage::throw_error(storage::errc::not_found, store_->db().path(), "mailbox not found");
+    }
+    storage::mailbox_status result;
+    result.uidnext = info->uidnext;
+    result.uidvalidity = info->uidvalidity;
+    result.highestmodseq = info->highestmodseq;
+    return result;
+}
+
 std::vector<message_entry> store_access::list_messages(storage::mailbox_id mailbox) {
+    return list_messages_since(mailbox, 0);
+}
+
+std::vector<message_entry> store_access::list_messages_since(storage::mailbox_id mailbox,
+                                                             std::int64_t changed_since) {
+    // Only the state is listed: sealed keys and summaries are read per message by open(),
+    // so a session never keeps a whole mailbox's sealed data in memory.
     std::vector<message_entry> entries;
-    for (storage::message_row& row : store_->list_messages(mailbox)) {
+    for (storage::message_row& row : store_->list_message_states(mailbox, changed_since)) {
         message_entry entry;
         entry.uid = row.uid;
         entry.modseq = row.modseq;
         entry.flags = row.flags;
-        entry.keywords = row.keywords;
+        entry.keywords = std::move(row.keywords);
         entry.internal_date = row.internal_date;
         entry.size = static_cast<std::uint64_t>(row.size);
         entries.push_back(std::move(entry));
-        rows_.insert_or_assign({mailbox, row.uid}, std::move(row));
     }
     return entries;
+}
+
+std::vector<storage::message_uid> store_access::list_uids(storage::mailbox_id mailbox) {
+    return store_->list_uids(mailbox);
 }
 
 storage::message_uid store_access::append(storage::mailbox_id mailbox, std::string_view raw,
@@ -115,9 +139,6 @@ std::vector<storage::copied_uid> store_access::move(storage::mailbox_id source,
 void store_access::expunge(storage::mailbox_id mailbox,
                            std::span<const storage::message_uid> uids) {
     store_->expunge(mailbox, uids);
-    for (const storage::message_uid uid : uids) {
-        rows_.erase({mailbox, uid});
-    }
     // secure_delete zeroed the freed pages; the checkpoint removes the WAL copies.
     // TODO: write a signed deletion receipt per expunged message; sessions have no
     // handle to the audit log yet.
@@ -126,15 +147,11 @@ void store_access::expunge(storage::mailbox_id mailbox,
 
 std::unique_ptr<message_content> store_access::open(storage::mailbox_id mailbox,
                                                     storage::message_uid uid) {
-    auto found = rows_.find({mailbox, uid});
-    if (found == rows_.end()) {
-        list_messages(mailbox);
-        found = rows_.find({mailbox, uid});
-        if (found == rows_.end()) {
-            return nullptr;
-        }
+    const std::optional<storage::message_row> found = store_->find_message(mailbox, uid);
+    if (!found) {
+        return nullptr;
     }
-    auto opened = message::open_message(found->second, keys_);
+    auto opened = message::open_message(*found, keys_);
     if (!opened) {
         return nullptr;
     }

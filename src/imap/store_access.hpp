@@ -3,6 +3,7 @@
 #pragma once
 
 #include "crypto/user_keys.hpp"
+#include "src/auth/key_cache.hpp"
 #include "src/imap/mail_access.hpp"
 #include "storage/mailbox_store.hpp"
 
@@ -16,8 +17,9 @@ namespace skrynka::imap {
 // call on it is serialized (the storage executor of that account does this).
 class store_access : public mail_access {
   public:
+    // cache_lease counts the session in the unlocked-key cache until this is destroyed.
     store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                 crypto::user_key_pair keys);
+                 crypto::user_key_pair keys, auth::key_cache::lease cache_lease = {});
 
     std::string account_name() const override { return account_name_; }
     std::vector<storage::mailbox_info> list_mailboxes() override;
@@ -27,7 +29,11 @@ class store_access : public mail_access {
     void delete_mailbox(std::string_view name) override;
     void set_subscribed(std::string_view name, bool subscribed) override;
     storage::mailbox_status status(storage::mailbox_id mailbox) override;
+    storage::mailbox_status change_status(storage::mailbox_id mailbox) override;
     std::vector<message_entry> list_messages(storage::mailbox_id mailbox) override;
+    std::vector<message_entry> list_messages_since(storage::mailbox_id mailbox,
+                                                   std::int64_t changed_since) override;
+    std::vector<storage::message_uid> list_uids(storage::mailbox_id mailbox) override;
     storage::message_uid append(storage::mailbox_id mailbox, std::string_view raw,
                                 std::uint32_t flags, const std::vector<std::string>& keywords,
                                 std::int64_t internal_date) override;
@@ -49,9 +55,7 @@ class store_access : public mail_access {
     std::string account_name_;
     std::shared_ptr<storage::mailbox_store> store_;
     crypto::user_key_pair keys_;
-    // Rows read by list_messages, kept for open(): a stored message's sealed key and
-    // summary never change, only its flags do.
-    std::map<std::pair<storage::mailbox_id, storage::message_uid>, storage::message_row> rows_;
+    auth::key_cache::lease cache_lease_;
 };
 
 } // namespace skrynka::imap

@@ -1,6 +1,5 @@
 #include "src/server/imap_service.hpp"
 
-#include "crypto/key_slot.hpp"
 #include "src/auth/account_unlock.hpp"
 #include "src/imap/store_access.hpp"
 #include "src/logging/logging.hpp"
@@ -12,38 +11,42 @@
 #include "storage/mailbox_store.hpp"
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <mutex>
 #include <spdlog/spdlog.h>
 
 namespace skrynka::app::server {
 
 namespace {
 
-// Threads for Argon2id and SQLite work of IMAP sessions.
-constexpr std::size_t blocking_threads = 4;
-
 // Logins against the directory. Each session gets its own connection to the account's
 // mailbox database, so sessions of one account work in parallel and see each other's
-// changes through SQLite.
+// changes through SQLite. Runs on blocking-pool threads, many logins at once: the
+// directory reads go to its executor, and Argon2id runs here, bounded by the unlocker.
 class directory_login : public imap::login_service {
   public:
-    directory_login(storage::directory& directory, const config::settings& settings,
-                    storage::audit_writer& audit)
-        : directory_(directory), settings_(settings), audit_(audit) {}
+    explicit directory_login(server_context& context) : context_(context) {}
 
     std::unique_ptr<imap::mail_access> login(std::string_view name,
                                              const crypto::secret_bytes& password,
-                                             std::string_view remote) override {
-        // The directory handle is not thread-safe, so logins take turns.
-        // NOTE: one slow Argon2id run therefore delays other logins.
-        std::lock_guard lock(mutex_);
-        const crypto::argon2_params unknown_user_params{
-            static_cast<std::uint64_t>(settings_.limits.argon2_ops),
-            static_cast<std::uint64_t>(settings_.limits.argon2_memory_kib) * 1024};
+                                             std::string_view remote_address) override {
+        const std::string remote(remote_address);
+        if (!context_.login_throttle().allowed(remote)) {
+            spdlog::warn("proto=imap remote={} event=login_refused reason=rate_limited user={}",
+                         remote, logging::log_value(name));
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::imap);
+            try_record(storage::login_failure_entry(storage::audit_protocol::imap, name, remote,
+                                                    storage::login_failure_reason::rate_limited));
+            return nullptr;
+        }
+
+        const std::string login_name(name);
+        std::optional<auth::login_candidate> candidate =
+            run_on_directory(context_, [this, &login_name] {
+                return auth::find_login_candidate(context_.directory(), login_name);
+            });
         std::optional<auth::unlocked_account> account =
-            auth::unlock_account(directory_, name, password, unknown_user_params);
+            context_.unlocker().unlock(candidate, password);
         if (!account) {
+            context_.login_throttle().record_failure(remote);
             metrics::count(metrics::counter::logins_failed, metrics::protocol::imap);
             // An unknown account is recorded as bad_credentials too, so that the log is no
             // oracle for which accounts exist. A failed append only loses the record of a
@@ -53,16 +56,23 @@ class directory_login : public imap::login_service {
                                              storage::login_failure_reason::bad_credentials));
             return nullptr;
         }
-        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
+        spdlog::info("proto=imap remote={} event=key_unlocked user={} source={}", remote,
+                     account->address, account->from_cache ? "cache" : "key_slot");
+
+        const storage::account_id id = account->account;
+        crypto::secret_bytes database_key = run_on_directory(
+            context_, [this, id] { return context_.directory().mailbox_database_key(id); });
         auto store = std::make_shared<storage::mailbox_store>(storage::mailbox_store::open(
-            storage::mailbox_database_path(settings_.server.state_dir, account->account),
-            directory_.mailbox_database_key(account->account), storage::open_mode::open_existing));
+            storage::mailbox_database_path(context_.settings().server.state_dir, id), database_key,
+            storage::open_mode::open_existing));
         // The login counts as done only once its record is durable, so a failed append
         // throws to the session, which replies with an internal error.
-        audit_.append_and_wait(
+        context_.audit().append_and_wait(
             storage::login_success_entry(storage::audit_protocol::imap, account->address, remote));
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
         return std::make_unique<imap::store_access>(account->address, std::move(store),
-                                                    std::move(account->keys));
+                                                    std::move(account->keys),
+                                                    std::move(account->cache_lease));
     }
 
     void record_rejected_login(std::string_view name, std::string_view remote,
@@ -76,17 +86,14 @@ class directory_login : public imap::login_service {
     // instead of throwing, because the client gets a refusal either way.
     void try_record(const storage::audit_entry& entry) {
         try {
-            audit_.append_and_wait(entry);
+            context_.audit().append_and_wait(entry);
         } catch (const storage::storage_error& error) {
             spdlog::error("proto=imap remote={} event=audit_failed error={}", entry.remote,
                           logging::log_value(error.what()));
         }
     }
 
-    storage::directory& directory_;
-    const config::settings& settings_;
-    storage::audit_writer& audit_;
-    std::mutex mutex_;
+    server_context& context_;
 };
 
 imap::session_limits session_limits_from(const policies::limit_values& limits) {
@@ -115,33 +122,26 @@ endpoints_of(const std::vector<config::listen_address>& addresses) {
 } // namespace
 
 struct imap_server::impl {
-    impl(boost::asio::io_context& context, const config::settings& config,
-         storage::directory& directory, net::tls_context_store* tls, storage::audit_writer& audit)
-        : io_context(context), settings(config), logins(directory, config, audit) {
+    explicit impl(server_context& server) : context(server), logins(server) {
+        const config::settings& config = server.settings();
         service.hostname = config.server.hostname;
         service.limits = session_limits_from(config.limits);
-        service.tls = tls;
+        service.tls = server.tls();
         service.logins = &logins;
-        service.blocking_pool = &pool;
+        service.blocking_pool = &server.blocking_pool();
         service.cleartext_login_on_loopback = config.limits.cleartext_login_on_loopback != 0;
     }
 
-    boost::asio::io_context& io_context;
-    const config::settings& settings;
-    boost::asio::thread_pool pool{blocking_threads};
+    server_context& context;
     directory_login logins;
     net::imap_service service;
     std::vector<std::unique_ptr<net::listener>> listeners;
 };
 
-imap_server::imap_server(boost::asio::io_context& io_context, const config::settings& settings,
-                         storage::directory& directory, net::tls_context_store* tls,
-                         storage::audit_writer& audit)
-    : impl_(std::make_unique<impl>(io_context, settings, directory, tls, audit)) {}
+imap_server::imap_server(server_context& context) : impl_(std::make_unique<impl>(context)) {}
 
 imap_server::~imap_server() {
     stop();
-    impl_->pool.join();
 }
 
 void imap_server::start() {
@@ -153,10 +153,12 @@ void imap_server::start() {
         net::listener_config config;
         config.endpoints = endpoints_of(addresses);
         config.proto = implicit_tls ? "imaps" : "imap";
+        config.connections_per_address_max = static_cast<std::size_t>(
+            impl_->context.settings().limits.imap_connections_per_address_max);
         config.busy_reply = net::imap_busy_reply();
         const net::imap_service* service = &impl_->service;
         auto listener = std::make_unique<net::listener>(
-            impl_->io_context.get_executor(), std::move(config),
+            impl_->context.io().get_executor(), std::move(config),
             [service, implicit_tls](boost::asio::ip::tcp::socket socket,
                                     net::connection_info info) {
                 return net::run_imap_connection(std::move(socket), std::move(info), *service,
@@ -165,8 +167,8 @@ void imap_server::start() {
         listener->start();
         impl_->listeners.push_back(std::move(listener));
     };
-    add(impl_->settings.listen.imap, false);
-    add(impl_->settings.listen.imap_tls, true);
+    add(impl_->context.settings().listen.imap, false);
+    add(impl_->context.settings().listen.imap_tls, true);
 }
 
 void imap_server::stop() {

@@ -2,27 +2,19 @@
 // listen_tls (implicit TLS), and logins that unlock an account's key slots.
 #pragma once
 
-#include "src/config/settings.hpp"
-#include "src/net/tls_context.hpp"
-#include "storage/audit_writer.hpp"
-#include "storage/directory.hpp"
+#include "src/server/server_context.hpp"
 
-#include <boost/asio/io_context.hpp>
 #include <memory>
 
 namespace skrynka::app::server {
 
-// Owns the IMAP listeners and the blocking pool their sessions run on.
-// NOTE: this is a minimal start-up of its own. Once a shared server context exists, the
-// pool, directory executor and TLS store should come from there.
+// Owns the IMAP listeners. Sessions run on the context's blocking pool and log in
+// through its unlocker and login throttle.
 class imap_server {
   public:
-    // directory, settings, tls and audit must outlive the server. tls may be null when no
-    // TLS listener is configured, and then STARTTLS is not offered. Every login attempt
-    // is recorded in audit before its reply.
-    imap_server(boost::asio::io_context& io_context, const config::settings& settings,
-                storage::directory& directory, net::tls_context_store* tls,
-                storage::audit_writer& audit);
+    // context must outlive the server. Every login attempt is recorded in the context's
+    // audit writer before its reply.
+    explicit imap_server(server_context& context);
     ~imap_server();
 
     // Binds every configured address. Throws boost::system::system_error when one cannot

@@ -169,10 +169,14 @@ class pop3_accounts : public pop3::authenticator {
         bool failed = false;
         try {
             const std::string login_name(name);
-            unlocked = co_await context_.directory_executor->run([&] {
-                return auth::unlock_account(*context_.directory, login_name, password,
-                                            context_.unknown_user_params);
-            });
+            const std::optional<auth::login_candidate> candidate =
+                co_await context_.directory_executor->run([&] {
+                    return auth::find_login_candidate(*context_.directory, login_name);
+                });
+            // Argon2id runs on a pool thread of its own, beside other logins.
+            storage::executor unwrap_executor(*context_.blocking_pool);
+            unlocked = co_await unwrap_executor.run(
+                [&] { return context_.unlocker->unlock(candidate, password); });
         } catch (const std::exception& error) {
             log_warn(fmt::format("event=login_error user={} error={}", user,
                                  logging::log_value(error.what())));
@@ -196,6 +200,9 @@ class pop3_accounts : public pop3::authenticator {
             co_return result;
         }
 
+        spdlog::info("session={} proto=pop3 remote={} event=key_unlocked user={} source={}",
+                     info_.session_id, info_.remote_address, unlocked->address,
+                     unlocked->from_cache ? "cache" : "key_slot");
         std::optional<account_sessions::maildrop_lock> lock =
             context_.sessions->try_lock_maildrop(unlocked->account);
         if (!lock) {

@@ -2,8 +2,8 @@
 // maildrop, and the INBOX served as that maildrop, read and decrypted piece by piece.
 #pragma once
 
-#include "crypto/key_slot.hpp"
 #include "policies/login_throttle.hpp"
+#include "src/auth/account_unlocker.hpp"
 #include "src/net/listener.hpp"
 #include "src/pop3/maildrop.hpp"
 #include "src/server/account_sessions.hpp"
@@ -25,10 +25,9 @@ struct pop3_backend_context {
     std::filesystem::path state_directory;
     account_sessions* sessions = nullptr;
     policies::login_throttle* throttle = nullptr;
+    auth::account_unlocker* unlocker = nullptr;
     // Logins and expunges are recorded here; thread-safe.
     storage::audit_writer* audit = nullptr;
-    // The Argon2id cost spent for an unknown login name: the configured slot parameters.
-    crypto::argon2_params unknown_user_params;
 };
 
 // Returns the authenticator for one connection. Its logins are counted against the

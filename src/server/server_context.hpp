@@ -1,19 +1,26 @@
 // Shared state of the protocol services of `skrynka serve`: the I/O threads, the blocking
 // thread pool, the directory and the account mailboxes behind their executors, the audit
-// writer, the TLS certificate and the settings.
+// writer, the TLS certificate, the settings, and what logins of every protocol share: the
+// unlocked-key cache, the failed-login throttle and the registry of account sessions.
 #pragma once
 
+#include "policies/login_throttle.hpp"
+#include "src/auth/account_unlocker.hpp"
 #include "src/config/settings.hpp"
 #include "src/net/tls_context.hpp"
 #include "src/server/account_mailboxes.hpp"
+#include "src/server/account_sessions.hpp"
 #include "storage/audit_writer.hpp"
 #include "storage/directory.hpp"
 #include "storage/executor.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <cstddef>
 #include <functional>
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -25,6 +32,9 @@ inline constexpr std::size_t io_thread_count = 2;
 // their time waiting for fsync, so there are more of them than cores on a small server.
 // NOTE: a fixed guess, not measured on other machines; make it a setting when it matters.
 inline constexpr std::size_t blocking_thread_count = 4;
+// How often the unlocked-key cache drops expired entries and entries whose key slots
+// another process (the command line) changed.
+inline constexpr std::chrono::seconds key_cache_sweep_period{2};
 
 // Created once by serve. Services keep references into it, so it must outlive them;
 // stop() and the destructor end them in a safe order.
@@ -42,7 +52,9 @@ class server_context {
     const config::settings& settings() const noexcept { return settings_; }
     boost::asio::io_context& io() noexcept { return io_; }
     boost::asio::thread_pool& blocking_pool() noexcept { return blocking_pool_; }
-    // Use the directory only from calls run on directory_executor().
+    // Use the directory only from calls run on directory_executor(). That executor has a
+    // thread of its own, so a blocking-pool thread may wait for a call on it (see
+    // run_on_directory) without starving it.
     storage::directory& directory() noexcept { return directory_; }
     storage::executor& directory_executor() noexcept { return directory_executor_; }
     account_mailboxes& mailboxes() noexcept { return mailboxes_; }
@@ -50,6 +62,10 @@ class server_context {
     storage::audit_writer& audit() noexcept { return audit_; }
     // Null when the config names no certificate, so STARTTLS is not offered.
     net::tls_context_store* tls() noexcept { return tls_.get(); }
+    // Login state shared by IMAP, POP3 and submission.
+    auth::account_unlocker& unlocker() noexcept { return unlocker_; }
+    policies::login_throttle& login_throttle() noexcept { return login_throttle_; }
+    account_sessions& sessions() noexcept { return sessions_; }
 
     // Registers what stop() calls for a service, such as stopping its listeners.
     void on_stop(std::function<void()> stopper);
@@ -65,14 +81,23 @@ class server_context {
     void stop();
 
   private:
+    void arm_key_cache_sweep();
+
     config::settings settings_;
     storage::audit_writer& audit_;
-    // Declared before everything that posts to it, so it is destroyed after them.
+    // Declared before everything that posts to them, so they are destroyed after them.
     boost::asio::thread_pool blocking_pool_;
+    boost::asio::thread_pool directory_thread_{1};
     storage::executor directory_executor_;
     storage::directory directory_;
     account_mailboxes mailboxes_;
     std::unique_ptr<net::tls_context_store> tls_;
+    auth::account_unlocker unlocker_;
+    policies::login_throttle login_throttle_;
+    account_sessions sessions_;
+    // Runs on directory_executor_, so the sweep reads the directory in turn with others.
+    boost::asio::steady_timer key_cache_sweep_;
+    bool key_cache_sweep_stopped_ = false;
     std::vector<std::function<void()>> stoppers_;
     // Last, so it is destroyed first: its pending handlers hold coroutine frames that
     // refer to the members above.
@@ -81,5 +106,16 @@ class server_context {
     // that refer to these objects are never resumed once run() has returned.
     std::vector<std::shared_ptr<void>> services_;
 };
+
+// Runs function on the directory's executor and waits for its result, rethrowing what it
+// throws. For synchronous code on the blocking pool (the IMAP engine). Never call it on
+// the directory executor itself, which would wait for itself.
+template <class F>
+std::invoke_result_t<F&> run_on_directory(server_context& context, F function) {
+    std::packaged_task<std::invoke_result_t<F&>()> task(std::move(function));
+    std::future<std::invoke_result_t<F&>> result = task.get_future();
+    boost::asio::post(context.directory_executor().get_strand(), std::move(task));
+    return result.get();
+}
 
 } // namespace skrynka::app::server

@@ -14,11 +14,13 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
     }
     REQUIRE(names == std::set<std::string>{
                          "argon2_ops", "argon2_memory_kib", "password_min_length",
-                         "password_max_length", "key_cache_seconds", "audit_checkpoint_interval",
+                         "password_max_length", "key_cache_seconds", "login_unwraps_concurrent_max",
+                         "audit_checkpoint_interval",
                          "audit_checkpoint_seconds", "audit_retention_days", "imap_line_max_bytes",
                          "imap_literal_max_bytes", "imap_literal_max_bytes_unauthenticated",
                          "imap_append_max_bytes", "imap_commands_before_auth", "imap_idle_seconds",
-                         "imap_idle_seconds_unauthenticated", "cleartext_login_on_loopback",
+                         "imap_idle_seconds_unauthenticated", "imap_connections_per_address_max",
+                         "cleartext_login_on_loopback",
                          "smtp_command_line_max", "smtp_text_line_max", "smtp_message_size_max",
                          "smtp_recipients_max", "smtp_commands_before_mail_max", "smtp_errors_max",
                          "smtp_connections_per_address_max", "smtp_initial_greeting_seconds",

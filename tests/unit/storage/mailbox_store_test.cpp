@@ -426,3 +426,50 @@ TEST_CASE("append_once_many is all or nothing", "[storage][mailbox]") {
     REQUIRE(f.store.list_messages(inbox.id).empty());
     REQUIRE(f.store.append_once(inbox.id, sample_message(), bytes(32, 0x01)) == 1u);
 }
+
+TEST_CASE("message states list changes since a modseq", "[storage][mailbox]") {
+    fixture f;
+    const auto box = f.store.create_mailbox("Work");
+    f.store.append(box.id, sample_message());
+    f.store.append(box.id, sample_message("x", flag::seen));
+    const std::int64_t before = f.store.status(box.id).highestmodseq;
+    const message_uid third = f.store.append(box.id, sample_message());
+    const std::vector<message_uid> first{1};
+    f.store.store_flags(box.id, first, flag_change::add, flag::flagged, std::vector<std::string>{"$Work"});
+
+    const auto all = f.store.list_message_states(box.id);
+    REQUIRE(uids_of(all) == std::vector<message_uid>{1, 2, third});
+    REQUIRE(all[1].flags == flag::seen);
+    REQUIRE(all[1].size == 1234);
+    REQUIRE(all[1].internal_date == 1700000000);
+    // The sealed data stays out of the listing.
+    REQUIRE(all[1].sealed_key.empty());
+    REQUIRE(all[1].sealed_summary.empty());
+
+    const auto changed = f.store.list_message_states(box.id, before);
+    REQUIRE(uids_of(changed) == std::vector<message_uid>{1, third});
+    REQUIRE(changed[0].flags == flag::flagged);
+    REQUIRE(changed[0].keywords == std::vector<std::string>{"$Work"});
+    REQUIRE(f.store.list_message_states(box.id, f.store.status(box.id).highestmodseq).empty());
+}
+
+TEST_CASE("list_uids and find_message see expunges", "[storage][mailbox]") {
+    fixture f;
+    const auto box = f.store.create_mailbox("Work");
+    for (int i = 0; i < 3; ++i) {
+        f.store.append(box.id, sample_message());
+    }
+    const std::vector<message_uid> second{2};
+    f.store.expunge(box.id, second);
+    REQUIRE(f.store.list_uids(box.id) == std::vector<message_uid>{1, 3});
+    REQUIRE_FALSE(f.store.find_message(box.id, 2));
+
+    const auto found = f.store.find_message(box.id, 3);
+    REQUIRE(found);
+    REQUIRE(found->uid == 3);
+    REQUIRE(found->sealed_key == bytes_of("sealed-key"));
+    REQUIRE(found->sealed_summary == bytes_of("sealed-summary"));
+    REQUIRE(found->chunk_count == 3);
+    REQUIRE(error_of([&] { f.store.list_uids(box.id + 100); }) == errc::not_found);
+    REQUIRE(error_of([&] { f.store.list_message_states(box.id + 100); }) == errc::not_found);
+}
