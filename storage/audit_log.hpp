@@ -166,6 +166,8 @@ class audit_log {
     audit_prune_result prune(std::int64_t before_ms);
 
     const crypto::signing_public_key& public_key() const noexcept { return key_.public_key; }
+    // The audit signing key, which also signs deletion and wipe receipts.
+    const crypto::signing_key_pair& signing_key() const noexcept { return key_; }
 
   private:
     audit_log(database& db, audit_options options, crypto::signing_key_pair key) noexcept;

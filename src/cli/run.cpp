@@ -6,8 +6,10 @@
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
 #include "src/cli/printable_text.hpp"
+#include "src/cli/receipts_command.hpp"
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
+#include "src/cli/verify_command.hpp"
 #include "src/config/config_error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -44,6 +46,8 @@ int run(int argc, char** argv) {
     add_serve_command(app, globals, action);
     add_user_command(app, globals, action);
     add_audit_command(app, globals, action);
+    add_receipts_command(app, globals, action);
+    add_verify_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

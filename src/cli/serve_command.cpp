@@ -9,6 +9,8 @@
 #include "src/server/pop3_service.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_service.hpp"
+#include "storage/deletion_recorder.hpp"
+#include "storage/key_file.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -52,8 +54,12 @@ int run_serve(const global_options& globals) {
     // context's directory executor and POP3 from its own. SQLite serializes the calls on
     // one connection. The audit log opens transactions, so every audit write (POP3
     // records and the upkeep timer) happens on the POP3 server's one I/O thread.
-    server::imap_server imap(context.io(), settings, context.directory(), context.tls());
-    server::pop3_server pop3(settings, context.directory(), audit);
+    // Expunges from IMAP and POP3 sessions write their audit records and receipts through
+    // a directory connection of their own, which the recorder serializes.
+    std::shared_ptr<storage::deletion_recorder> recorder = storage::deletion_recorder::open(
+        opened.paths.directory_database, storage::read_storage_key(opened.paths.storage_key));
+    server::imap_server imap(context.io(), settings, context.directory(), context.tls(), recorder);
+    server::pop3_server pop3(settings, context.directory(), audit, *recorder);
     audit_upkeep upkeep(
         pop3.io(), audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),

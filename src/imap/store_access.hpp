@@ -5,6 +5,7 @@
 #include "crypto/user_keys.hpp"
 #include "src/imap/mail_access.hpp"
 #include "storage/mailbox_store.hpp"
+#include "storage/secure_expunge.hpp"
 
 #include <map>
 #include <memory>
@@ -16,8 +17,10 @@ namespace skrynka::imap {
 // call on it is serialized (the storage executor of that account does this).
 class store_access : public mail_access {
   public:
+    // Expunges go through storage::expunge_securely with expunges, whose recorder writes
+    // the receipts; a null recorder writes none (tests of the engine alone).
     store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                 crypto::user_key_pair keys);
+                 crypto::user_key_pair keys, storage::expunge_request expunges = {});
 
     std::string account_name() const override { return account_name_; }
     std::vector<storage::mailbox_info> list_mailboxes() override;
@@ -49,6 +52,7 @@ class store_access : public mail_access {
     std::string account_name_;
     std::shared_ptr<storage::mailbox_store> store_;
     crypto::user_key_pair keys_;
+    storage::expunge_request expunges_;
     // Rows read by list_messages, kept for open(): a stored message's sealed key and
     // summary never change, only its flags do.
     std::map<std::pair<storage::mailbox_id, storage::message_uid>, storage::message_row> rows_;

@@ -23,8 +23,9 @@ constexpr std::size_t blocking_threads = 4;
 // changes through SQLite.
 class directory_login : public imap::login_service {
   public:
-    directory_login(storage::directory& directory, const config::settings& settings)
-        : directory_(directory), settings_(settings) {}
+    directory_login(storage::directory& directory, const config::settings& settings,
+                    std::shared_ptr<storage::deletion_recorder> recorder)
+        : directory_(directory), settings_(settings), recorder_(std::move(recorder)) {}
 
     std::unique_ptr<imap::mail_access> login(std::string_view name,
                                              const crypto::secret_bytes& password) override {
@@ -44,13 +45,21 @@ class directory_login : public imap::login_service {
         auto store = std::make_shared<storage::mailbox_store>(storage::mailbox_store::open(
             storage::mailbox_database_path(settings_.server.state_dir, account->account),
             directory_.mailbox_database_key(account->account), storage::open_mode::open_existing));
+        storage::expunge_request expunges;
+        expunges.recorder = recorder_.get();
+        expunges.origin.account_id = account->account;
+        expunges.origin.account = account->address;
+        expunges.origin.protocol = storage::audit_protocol::imap;
+        // TODO: the login service is not told the client's address, so IMAP expunge
+        // records carry no remote address yet.
         return std::make_unique<imap::store_access>(account->address, std::move(store),
-                                                    std::move(account->keys));
+                                                    std::move(account->keys), std::move(expunges));
     }
 
   private:
     storage::directory& directory_;
     const config::settings& settings_;
+    std::shared_ptr<storage::deletion_recorder> recorder_;
     std::mutex mutex_;
 };
 
@@ -81,8 +90,9 @@ endpoints_of(const std::vector<config::listen_address>& addresses) {
 
 struct imap_server::impl {
     impl(boost::asio::io_context& context, const config::settings& config,
-         storage::directory& directory, net::tls_context_store* tls)
-        : io_context(context), settings(config), logins(directory, config) {
+         storage::directory& directory, net::tls_context_store* tls,
+         std::shared_ptr<storage::deletion_recorder> recorder)
+        : io_context(context), settings(config), logins(directory, config, std::move(recorder)) {
         service.hostname = config.server.hostname;
         service.limits = session_limits_from(config.limits);
         service.tls = tls;
@@ -100,8 +110,9 @@ struct imap_server::impl {
 };
 
 imap_server::imap_server(boost::asio::io_context& io_context, const config::settings& settings,
-                         storage::directory& directory, net::tls_context_store* tls)
-    : impl_(std::make_unique<impl>(io_context, settings, directory, tls)) {}
+                         storage::directory& directory, net::tls_context_store* tls,
+                         std::shared_ptr<storage::deletion_recorder> recorder)
+    : impl_(std::make_unique<impl>(io_context, settings, directory, tls, std::move(recorder))) {}
 
 imap_server::~imap_server() {
     stop();

@@ -4,6 +4,7 @@
 
 #include "src/config/settings.hpp"
 #include "src/net/tls_context.hpp"
+#include "storage/deletion_recorder.hpp"
 #include "storage/directory.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -17,9 +18,11 @@ namespace skrynka::app::server {
 class imap_server {
   public:
     // directory, settings and tls must outlive the server. tls may be null when no TLS
-    // listener is configured, and then STARTTLS is not offered.
+    // listener is configured, and then STARTTLS is not offered. Expunges are recorded
+    // through recorder, which must not be null.
     imap_server(boost::asio::io_context& io_context, const config::settings& settings,
-                storage::directory& directory, net::tls_context_store* tls);
+                storage::directory& directory, net::tls_context_store* tls,
+                std::shared_ptr<storage::deletion_recorder> recorder);
     ~imap_server();
 
     // Binds every configured address. Throws boost::system::system_error when one cannot
