@@ -37,38 +37,30 @@ crypto::receipt deletion_receipt(const expunge_origin& origin, const expunged_me
 
 } // namespace
 
-std::shared_ptr<deletion_recorder>
-deletion_recorder::open(const std::filesystem::path& directory_database,
-                        const crypto::secret_bytes& storage_key) {
-    return std::make_shared<deletion_recorder>(
-        database::open(directory_database, storage_key, open_mode::open_existing));
-}
-
-deletion_recorder::deletion_recorder(database db)
-    : db_(std::move(db)), log_(audit_log::open(db_)) {}
-
-std::vector<crypto::signed_receipt>
-deletion_recorder::record(const expunge_origin& origin, std::span<const expunged_message> messages) {
-    std::vector<crypto::signed_receipt> receipts;
+std::vector<crypto::signed_receipt> record_expunges(audit_writer& audit,
+                                                    const expunge_origin& origin,
+                                                    std::span<const expunged_message> messages) {
     if (messages.empty()) {
+        return {};
+    }
+    return audit.run_and_wait([&origin, messages](audit_log& log) {
+        std::vector<crypto::signed_receipt> receipts;
+        transaction tx(log.db());
+        for (const expunged_message& message : messages) {
+            const audit_position position = log.append(
+                tx, expunged_message_entry(origin.account, origin.mailbox, origin.uidvalidity,
+                                           message.uid, origin.protocol, origin.remote));
+            const std::vector<unsigned char> fingerprints =
+                crypto::encode_fingerprints(message.evidence.probes);
+            crypto::signed_receipt receipt = crypto::sign_receipt(
+                log.signing_key(),
+                deletion_receipt(origin, message, position.sequence, fingerprints));
+            insert_receipt(log.db(), receipt, fingerprints);
+            receipts.push_back(std::move(receipt));
+        }
+        tx.commit();
         return receipts;
-    }
-
-    std::lock_guard lock(mutex_);
-    transaction tx(db_);
-    for (const expunged_message& message : messages) {
-        const audit_position position = log_.append(
-            tx, expunged_message_entry(origin.account, origin.mailbox, origin.uidvalidity,
-                                       message.uid, origin.protocol, origin.remote));
-        const std::vector<unsigned char> fingerprints =
-            crypto::encode_fingerprints(message.evidence.probes);
-        crypto::signed_receipt receipt = crypto::sign_receipt(
-            log_.signing_key(), deletion_receipt(origin, message, position.sequence, fingerprints));
-        insert_receipt(db_, receipt, fingerprints);
-        receipts.push_back(std::move(receipt));
-    }
-    tx.commit();
-    return receipts;
+    });
 }
 
 } // namespace skrynka::storage

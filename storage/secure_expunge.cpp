@@ -21,11 +21,11 @@ void truncate_wal(mailbox_store& store, std::size_t expunged) {
 
 void record(const expunge_request& request, expunge_origin origin,
             std::span<const expunged_message> messages) {
-    if (request.recorder == nullptr || messages.empty()) {
+    if (request.audit == nullptr || messages.empty()) {
         return;
     }
     try {
-        request.recorder->record(origin, messages);
+        record_expunges(*request.audit, origin, messages);
     } catch (const storage_error& failure) {
         spdlog::error("event=receipt_failed user={} mailbox={} expunged={} error=\"{}\"",
                       origin.account, origin.mailbox, messages.size(), failure.what());

@@ -13,24 +13,25 @@
 namespace skrynka::storage {
 
 // Who deletes, for the audit records and receipts. origin.mailbox and
-// origin.uidvalidity are filled in from the store.
+// origin.uidvalidity are filled in from the store. A null audit writes no records and
+// no receipts, for tests of a protocol engine alone.
 struct expunge_request {
-    deletion_recorder* recorder = nullptr;
+    audit_writer* audit = nullptr;
     expunge_origin origin;
 };
 
 // Deletes the messages with these UIDs with secure_delete on, checkpoints and truncates
 // the WAL so that no copy of their pages remains in it, then writes one audit record
-// and one signed receipt per deleted message through request.recorder. Returns the
+// and one signed receipt per deleted message through request.audit (record_expunges). Returns the
 // deleted UIDs, ascending, once all of that is durable. Runs on the store's executor
 // (blocking).
 //
-// Throws storage_error as mailbox_store::expunge, and what deletion_recorder::record
-// throws; in the second case the messages are already gone but have no receipt, and the
-// failure is logged. When only the WAL truncation fails (busy past the timeout while a
-// reader holds the WAL), the failure is logged, the receipts are written all the same,
-// and their old pages stay in the WAL until a later checkpoint: `verify deletion` then
-// reports them found.
+// Throws storage_error as mailbox_store::expunge, and what record_expunges throws. In
+// the second case the messages are already gone but have no receipt, and the failure is
+// logged. When only the WAL truncation fails (busy past the timeout while a reader holds
+// the WAL), the failure is logged, the receipts are written all the same, and the old
+// pages stay in the WAL until a later checkpoint: `verify deletion` then reports them
+// found.
 std::vector<message_uid> expunge_securely(mailbox_store& store, mailbox_id mailbox,
                                           std::span<const message_uid> uids,
                                           const expunge_request& request);
@@ -38,7 +39,7 @@ std::vector<message_uid> expunge_securely(mailbox_store& store, mailbox_id mailb
 // MOVE: copies the messages to destination and deletes the originals in one
 // transaction, then truncates the WAL and records the originals as expunge_securely does.
 // Their receipts name the source mailbox; the copies live on, so `verify deletion`
-// finds their bytes. Throws as mailbox_store::move and deletion_recorder::record.
+// finds their bytes. Throws as mailbox_store::move and record_expunges.
 std::vector<copied_uid> move_securely(mailbox_store& store, mailbox_id source,
                                       std::span<const message_uid> uids, mailbox_id destination,
                                       const expunge_request& request);

@@ -9,8 +9,6 @@
 #include "src/server/pop3_service.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_service.hpp"
-#include "storage/deletion_recorder.hpp"
-#include "storage/key_file.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -20,6 +18,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <functional>
+#include <memory>
 #include <spdlog/spdlog.h>
 #include <thread>
 #include <unistd.h>
@@ -44,24 +43,21 @@ int run_serve(const global_options& globals) {
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
     const std::size_t account_count = opened.directory.list_accounts().size();
-    server::server_context context(settings, std::move(opened.directory));
 
-    // The audit log shares the directory's connection, which now belongs to the context.
-    storage::audit_log audit = open_audit_log(context.directory(), settings);
-    record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
+    // The audit writer has a connection and a thread of its own, so any session may append.
+    // Declared before the context, whose sessions refer to it, so it is destroyed after.
+    const std::unique_ptr<storage::audit_writer> audit = open_audit_writer(opened);
+    server::server_context context(settings, std::move(opened.directory), *audit);
+    record_system_event(*audit, storage::audit_event::config_load,
+                        "file=" + settings.file.string());
 
-    // NOTE: IMAP sessions use the directory connection from I/O threads, SMTP from the
-    // context's directory executor and POP3 from its own. SQLite serializes the calls on
-    // one connection. The audit log opens transactions, so every audit write (POP3
-    // records and the upkeep timer) happens on the POP3 server's one I/O thread.
-    // Expunges from IMAP and POP3 sessions write their audit records and receipts through
-    // a directory connection of their own, which the recorder serializes.
-    std::shared_ptr<storage::deletion_recorder> recorder = storage::deletion_recorder::open(
-        opened.paths.directory_database, storage::read_storage_key(opened.paths.storage_key));
-    server::imap_server imap(context.io(), settings, context.directory(), context.tls(), recorder);
-    server::pop3_server pop3(settings, context.directory(), audit, *recorder);
+    // NOTE: IMAP sessions use the directory connection from their own pool threads, SMTP
+    // from the context's directory executor and POP3 from its own. SQLite serializes the
+    // calls on one connection.
+    server::imap_server imap(context.io(), settings, context.directory(), context.tls(), *audit);
+    server::pop3_server pop3(settings, context.directory(), *audit);
     audit_upkeep upkeep(
-        pop3.io(), audit,
+        context.io().get_executor(), *audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
         settings.limits.audit_retention_days);
 
@@ -77,10 +73,8 @@ int run_serve(const global_options& globals) {
         // Sessions still running are cut off: every acknowledged write is already durable.
         // POP3 sessions end without the UPDATE state, so they delete nothing.
         imap.stop();
-        boost::asio::post(pop3.io(), [&upkeep, &pop3] {
-            upkeep.stop();
-            pop3.stop();
-        });
+        upkeep.stop();
+        boost::asio::post(pop3.io(), [&pop3] { pop3.stop(); });
         context.stop();
     });
     boost::asio::signal_set reload_signals(context.io(), SIGHUP);
@@ -97,7 +91,7 @@ int run_serve(const global_options& globals) {
         };
     reload_signals.async_wait(reload);
 
-    record_system_event(audit, storage::audit_event::server_start,
+    record_system_event(*audit, storage::audit_event::server_start,
                         fmt::format("version={} pid={}", SKRYNKA_VERSION, ::getpid()));
     upkeep.start();
 
@@ -121,9 +115,13 @@ int run_serve(const global_options& globals) {
     // Sessions may still have directory reads queued; they finish before the last records.
     pop3.join();
 
-    record_system_event(audit, storage::audit_event::server_stop,
+    // The writer runs calls in order, so every record a session queued is durable before
+    // these two, and the shutdown checkpoint signs them all.
+    record_system_event(*audit, storage::audit_event::server_stop,
                         fmt::format("signal={}", signal_name(received_signal)));
-    audit.checkpoint(storage::audit_checkpoint_kind::shutdown);
+    audit->run_and_wait([](storage::audit_log& log) {
+        return log.checkpoint(storage::audit_checkpoint_kind::shutdown);
+    });
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
     return guard.directory_database_intact() ? 0 : 1;
 }

@@ -162,6 +162,7 @@ imap::session_config make_config(const imap_service& service, const connection_i
     config.limits = service.limits;
     config.tls_active = tls_active;
     config.tls_available = service.tls != nullptr;
+    config.remote_address = info.remote_address;
     boost::system::error_code error;
     const auto remote = asio::ip::make_address(info.remote_address, error);
     config.cleartext_login_allowed =

@@ -4,7 +4,7 @@
 
 #include "src/config/settings.hpp"
 #include "src/net/tls_context.hpp"
-#include "storage/deletion_recorder.hpp"
+#include "storage/audit_writer.hpp"
 #include "storage/directory.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -17,12 +17,12 @@ namespace skrynka::app::server {
 // pool, directory executor and TLS store should come from there.
 class imap_server {
   public:
-    // directory, settings and tls must outlive the server. tls may be null when no TLS
-    // listener is configured, and then STARTTLS is not offered. Expunges are recorded
-    // through recorder, which must not be null.
+    // directory, settings, tls and audit must outlive the server. tls may be null when no
+    // TLS listener is configured, and then STARTTLS is not offered. Every login attempt
+    // is recorded in audit before its reply.
     imap_server(boost::asio::io_context& io_context, const config::settings& settings,
                 storage::directory& directory, net::tls_context_store* tls,
-                std::shared_ptr<storage::deletion_recorder> recorder);
+                storage::audit_writer& audit);
     ~imap_server();
 
     // Binds every configured address. Throws boost::system::system_error when one cannot

@@ -21,18 +21,18 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Appends entry to the audit log. Called on the I/O thread, where the audit upkeep also
-// uses the log, because audit_log is not thread-safe.
-// NOTE: each append waits for an fsync on the I/O thread, which holds up every session
-// for that long. It belongs on the directory's executor once the upkeep runs there too.
-void record_audit(const pop3_backend_context& context, const net::connection_info& info,
-                  const storage::audit_entry& entry) {
+// Appends entry to the audit log and waits until it is durable. Returns false, having
+// logged the error, when the append failed.
+asio::awaitable<bool> record_audit(const pop3_backend_context& context,
+                                   const net::connection_info& info, storage::audit_entry entry) {
     try {
-        context.audit->append(entry);
+        co_await context.audit->append(std::move(entry));
+        co_return true;
     } catch (const storage::storage_error& error) {
         spdlog::error("session={} proto=pop3 remote={} event=audit_failed error={}",
                       info.session_id, info.remote_address, logging::log_value(error.what()));
     }
+    co_return false;
 }
 
 // One session's INBOX. Every call on the store runs on executor_, one at a time.
@@ -97,13 +97,14 @@ class inbox_maildrop : public pop3::maildrop {
             uids.push_back(rows_.at(index).uid);
         }
         storage::expunge_request request;
-        request.recorder = context_.recorder;
+        request.audit = context_.audit;
         request.origin.account_id = account_.account;
         request.origin.account = account_.address;
         request.origin.protocol = storage::audit_protocol::pop3;
         request.origin.remote = info_.remote_address;
 
-        // The audit records and receipts are durable when this returns, before +OK.
+        // One message.expunge record and one signed receipt per message are durable when
+        // this returns, before the session answers +OK.
         expunge_notice notice;
         notice.account = account_.account;
         notice.mailbox = inbox_;
@@ -157,10 +158,10 @@ class pop3_accounts : public pop3::authenticator {
         const std::string user = logging::log_value(name);
         if (!context_.throttle->allowed(info_.remote_address)) {
             log_warn(fmt::format("event=login_refused reason=rate_limited user={}", user));
-            record_audit(context_, info_,
-                         storage::login_failure_entry(storage::audit_protocol::pop3, name,
-                                                      info_.remote_address,
-                                                      storage::login_failure_reason::rate_limited));
+            co_await record_audit(context_, info_,
+                                  storage::login_failure_entry(
+                                      storage::audit_protocol::pop3, name, info_.remote_address,
+                                      storage::login_failure_reason::rate_limited));
             result.status = pop3::login_status::rate_limited;
             co_return result;
         }
@@ -185,12 +186,12 @@ class pop3_accounts : public pop3::authenticator {
         if (!unlocked) {
             context_.throttle->record_failure(info_.remote_address);
             log_warn(fmt::format("event=login_failed user={}", user));
-            // TODO: unlock_account does not tell an unknown account from a wrong password
-            // yet, so both are recorded as bad_credentials.
-            record_audit(context_, info_,
-                         storage::login_failure_entry(
-                             storage::audit_protocol::pop3, name, info_.remote_address,
-                             storage::login_failure_reason::bad_credentials));
+            // An unknown account is recorded as bad_credentials too, so that the log is no
+            // oracle for which accounts exist.
+            co_await record_audit(context_, info_,
+                                  storage::login_failure_entry(
+                                      storage::audit_protocol::pop3, name, info_.remote_address,
+                                      storage::login_failure_reason::bad_credentials));
             result.status = pop3::login_status::invalid;
             co_return result;
         }
@@ -217,9 +218,13 @@ class pop3_accounts : public pop3::authenticator {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }
-        record_audit(context_, info_,
-                     storage::login_success_entry(storage::audit_protocol::pop3, address,
-                                                  info_.remote_address));
+        // The login counts as done only once its record is durable.
+        if (!co_await record_audit(context_, info_,
+                                   storage::login_success_entry(storage::audit_protocol::pop3,
+                                                                address, info_.remote_address))) {
+            result.status = pop3::login_status::temporary_failure;
+            co_return result;
+        }
         result.status = pop3::login_status::success;
         result.user = address;
         result.drop = std::move(drop);

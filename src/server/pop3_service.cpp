@@ -39,8 +39,8 @@ pop3::pop3_limits pop3_limits_of(const policies::limit_values& limits) {
 // Members are destroyed in reverse order: the listeners first, then the I/O context with
 // the coroutine frames of open sessions, which refer to everything declared before it.
 struct pop3_server::impl {
-    impl(const config::settings& settings, storage::directory& directory, storage::audit_log& audit,
-         storage::deletion_recorder& recorder)
+    impl(const config::settings& settings, storage::directory& directory,
+         storage::audit_writer& audit)
         : settings_(settings), directory_executor_(blocking_pool_),
           throttle_(static_cast<std::size_t>(settings.limits.login_failures_max),
                     std::chrono::seconds(settings.limits.login_failure_window_seconds)) {
@@ -59,7 +59,6 @@ struct pop3_server::impl {
         backend_.sessions = &sessions_;
         backend_.throttle = &throttle_;
         backend_.audit = &audit;
-        backend_.recorder = &recorder;
         backend_.unknown_user_params = {
             static_cast<std::uint64_t>(settings.limits.argon2_ops),
             static_cast<std::uint64_t>(settings.limits.argon2_memory_kib) * 1024};
@@ -122,8 +121,8 @@ struct pop3_server::impl {
 };
 
 pop3_server::pop3_server(const config::settings& settings, storage::directory& directory,
-                         storage::audit_log& audit, storage::deletion_recorder& recorder)
-    : impl_(std::make_unique<impl>(settings, directory, audit, recorder)) {}
+                         storage::audit_writer& audit)
+    : impl_(std::make_unique<impl>(settings, directory, audit)) {}
 
 void pop3_server::join() {
     impl_->blocking_pool_.join();

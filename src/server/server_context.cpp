@@ -16,10 +16,12 @@ std::unique_ptr<net::tls_context_store> load_tls(const config::tls_settings& tls
 
 } // namespace
 
-server_context::server_context(config::settings settings, storage::directory directory)
-    : settings_(std::move(settings)), blocking_pool_(blocking_thread_count),
+server_context::server_context(config::settings settings, storage::directory directory,
+                               storage::audit_writer& audit)
+    : settings_(std::move(settings)), audit_(audit), blocking_pool_(blocking_thread_count),
       directory_executor_(blocking_pool_), directory_(std::move(directory)),
-      mailboxes_(blocking_pool_, directory_executor_, directory_, settings_.server.state_dir),
+      mailboxes_(blocking_pool_, directory_executor_, directory_, audit_,
+                 settings_.server.state_dir),
       tls_(load_tls(settings_.tls)), io_(static_cast<int>(io_thread_count)) {}
 
 server_context::~server_context() {

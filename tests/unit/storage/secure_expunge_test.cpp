@@ -2,6 +2,7 @@
 #include "crypto/fingerprint_set.hpp"
 #include "crypto/sqlcipher_page_reader.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/audit_writer.hpp"
 #include "storage/deletion_recorder.hpp"
 #include "storage/directory.hpp"
 #include "storage/receipt_store.hpp"
@@ -46,7 +47,7 @@ struct fixture {
     account_id account = 0;
     mailbox_store store = mailbox_store::open(mailbox_path, mailbox_key, open_mode::create_new);
     mailbox_id inbox = 0;
-    std::shared_ptr<deletion_recorder> recorder;
+    std::unique_ptr<audit_writer> audit;
 
     fixture() {
         audit_log::open(dir_db.db()); // creates the signing key, as init does
@@ -54,12 +55,12 @@ struct fixture {
         const secret_bytes key_copy = secret_bytes::copy_of(mailbox_key.bytes());
         account = dir_db.create_account("alice@example.org", public_key, key_copy);
         inbox = store.create_mailbox("INBOX").id;
-        recorder = deletion_recorder::open(directory_path, storage_key);
+        audit = std::make_unique<audit_writer>(directory_path, storage_key);
     }
 
     expunge_request request() {
         expunge_request result;
-        result.recorder = recorder.get();
+        result.audit = audit.get();
         result.origin.account_id = account;
         result.origin.account = "alice@example.org";
         result.origin.protocol = audit_protocol::imap;
