@@ -10,6 +10,7 @@
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
 #include "src/cli/verify_command.hpp"
+#include "src/cli/wipe_command.hpp"
 #include "src/config/config_error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -48,6 +49,7 @@ int run(int argc, char** argv) {
     add_audit_command(app, globals, action);
     add_receipts_command(app, globals, action);
     add_verify_command(app, globals, action);
+    add_wipe_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include "src/cli/standard_mailboxes.hpp"
 #include "src/cli/termination_signals.hpp"
 #include "src/cli/user_actions.hpp"
+#include "src/cli/wipe_command.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
 #include "storage/transaction.hpp"
@@ -154,48 +155,17 @@ int list_users(const global_options& globals) {
 }
 
 int delete_user(const global_options& globals, const std::string& address_text, bool yes) {
+    // A deletion is a secure wipe with a receipt, worded as a deletion.
+    wipe_wording wording;
+    wording.verb = "delete";
+    wording.past = "deleted";
+    wording.done_heading = "Deleted";
+    const int status = wipe_account_command(globals, address_text, yes, wording);
+
     instance opened = open_instance(globals);
-    policies::address address = parse_existing_address(address_text);
-    storage::account account = require_account(opened, address);
-
-    if (!yes) {
-        if (!password_input::interactive()) {
-            throw cli_error(fmt::format(
-                "standard input is not a terminal: add --yes to delete {} without confirmation",
-                address.text()));
-        }
-        std::cerr << fmt::format("Delete {} with its keys and all of its mail? This cannot be "
-                                 "undone.\nType the address to confirm: ",
-                                 address.text());
-        std::string typed;
-        std::getline(std::cin, typed);
-        if (typed != address.text()) {
-            throw cli_error(
-                fmt::format("{} was not deleted: the confirmation did not match", address.text()));
-        }
-    }
-
-    // The directory rows go first: without its key the mailbox database is unreadable,
-    // even if removing the file fails afterwards.
-    opened.directory.delete_account(account.id);
+    const policies::address address = parse_existing_address(address_text);
     record_admin_action(opened, storage::audit_event::account_delete, address.text());
-    // TODO: overwrite the file before unlinking it and issue a wipe receipt; that is the
-    // job of `skrynka wipe`, which does not exist yet.
-    remove_mailbox_database(
-        storage::mailbox_database_path(opened.settings.server.state_dir, account.id));
-
-    // Until a checkpoint copies the zeroed pages from the WAL into the directory file,
-    // that file still contains the deleted rows, so a failed checkpoint is an error.
-    try {
-        opened.directory.db().checkpoint_truncate();
-    } catch (const storage::storage_error& error) {
-        throw cli_error(fmt::format("deleted {}, but its rows may remain in the directory's "
-                                    "write-ahead log until the next checkpoint: {}",
-                                    address.text(), error.what()));
-    }
-
-    std::cout << fmt::format("Deleted {}.\n", address.text());
-    return 0;
+    return status;
 }
 
 } // namespace skrynka::app::cli

@@ -6,7 +6,9 @@
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/instance.hpp"
+#include "storage/account_wipe.hpp"
 #include "storage/error.hpp"
+#include "storage/key_file.hpp"
 #include "storage/mailbox_store.hpp"
 #include "storage/receipt_store.hpp"
 
@@ -100,6 +102,50 @@ int verify_deletion(const global_options& globals, const verify_arguments& argum
     return 0;
 }
 
+int verify_wipe(const global_options& globals, const verify_arguments& arguments) {
+    instance opened = open_instance(globals);
+    const storage::stored_receipt stored =
+        load_receipt(opened, arguments.receipt_id, crypto::receipt_kind::wipe);
+    const crypto::signing_public_key audit_key = open_audit_log(opened).public_key();
+    const crypto::fingerprints probes = check_stored_receipt(stored, audit_key);
+    const crypto::receipt& body = stored.receipt.body;
+    std::cout << fmt::format("receipt: {} signature valid (key {})\n", crypto::hex_encode(body.id),
+                             crypto::public_key_id(audit_key));
+
+    std::vector<std::string> problems;
+    if (opened.directory.find_account(body.account_id)) {
+        problems.push_back(fmt::format("account {} still exists", body.account_id));
+    }
+    for (const std::filesystem::path& path :
+         storage::mailbox_files(opened.settings.server.state_dir, body.account_id)) {
+        std::error_code ignored;
+        if (std::filesystem::exists(std::filesystem::symlink_status(path, ignored))) {
+            problems.push_back(fmt::format("{} still exists", path.string()));
+        }
+    }
+
+    const crypto::secret_bytes storage_key = storage::read_storage_key(opened.paths.storage_key);
+    const crypto::absence_report report =
+        storage::scan_directory(opened.paths.directory_database, storage_key, probes);
+    print_absence_report(std::cout, opened.paths.directory_database, report);
+    for (const std::string& problem : problems) {
+        std::cout << "problem: " << problem << '\n';
+    }
+    if (report.any_needle_found() || !problems.empty()) {
+        std::cout << "verdict: found\n";
+        return 1;
+    }
+    if (!report.proves_absence()) {
+        std::cout << "verdict: inconclusive (pages that fail their HMAC or a damaged layout "
+                     "could not be searched)\n";
+        return 1;
+    }
+    std::cout << fmt::format("verdict: absent (no key slot and no mailbox database key of {}, "
+                             "and no mailbox file)\n",
+                             body.account);
+    return 0;
+}
+
 std::string read_receipt_file(const std::string& file) {
     std::ifstream in;
     std::istream* source = &std::cin;
@@ -172,6 +218,14 @@ void add_verify_command(CLI::App& app, const global_options& globals,
         ->required();
     deletion->callback([&globals, &action, arguments] {
         action = [&globals, arguments] { return verify_deletion(globals, *arguments); };
+    });
+
+    CLI::App* wipe = verify->add_subcommand(
+        "wipe", "Check a wipe receipt, that the account's files are gone, and search "
+                "directory.db for its keys; exit status 0 only when nothing is left");
+    wipe->add_option("receipt", arguments->receipt_id, "Receipt id (32 hex digits)")->required();
+    wipe->callback([&globals, &action, arguments] {
+        action = [&globals, arguments] { return verify_wipe(globals, *arguments); };
     });
 
     CLI::App* receipt = verify->add_subcommand(
