@@ -1,6 +1,6 @@
-// What a deletion receipt records about one message before its rows are deleted: the
-// digests the receipt states and the fingerprints that `verify deletion` searches for.
-// Built while the rows are read, one chunk at a time, so a large message need not sit
+// Evidence about one message that a deletion receipt records before the rows are
+// deleted: the digests the receipt states and the fingerprints that `verify deletion`
+// searches for. The builder takes one chunk at a time, so a large message need not sit
 // in memory whole.
 #pragma once
 
@@ -29,8 +29,7 @@ struct deletion_evidence {
     std::uint64_t ciphertext_size = 0;
     std::uint64_t chunk_count = 0;
     // The sealed key first, then the chunks in order. A value shorter than
-    // fingerprint_min_needle_size is left out, since it cannot be told apart from other
-    // data; chunk_count still counts such a chunk. A real sealed key is 80 bytes and a
+    // fingerprint_min_needle_size is left out, because it could match unrelated data; chunk_count still counts such a chunk. A real sealed key is 80 bytes and a
     // real chunk at least 16 (its tag), so only test data is ever left out.
     fingerprints probes;
 };

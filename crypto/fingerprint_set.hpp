@@ -2,10 +2,10 @@
 // checked later without keeping the strings themselves.
 //
 // A deletion receipt cannot keep the sealed content key and ciphertext it speaks about,
-// because then they would not be gone. It keeps, for each needle, the SipHash-2-4
-// (libsodium crypto_shorthash) of some of its pieces under a random 16-byte key: pieces
-// of piece_size bytes that start at offsets 0, stride, 2 * stride and so on, plus one
-// piece that ends at the needle's end. A needle shorter than piece_size is one piece.
+// because then they would not be gone. For each needle it keeps the SipHash-2-4
+// (libsodium crypto_shorthash) of some of its pieces under a random 16-byte key. The
+// pieces are piece_size bytes long and start at offsets 0, stride, 2 * stride and so
+// on, and one more piece ends at the needle's end. A needle shorter than piece_size is one piece.
 // A fingerprint_set hashes every window of a buffer and reports the windows whose hash
 // equals a stored piece's. Any contiguous run of at least stride + piece_size - 1 bytes
 // of a needle contains a fingerprinted piece, so such a surviving run is found.

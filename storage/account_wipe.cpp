@@ -120,7 +120,7 @@ void destroy_keys(database& db, std::int64_t account_id) {
         db.prepare(sql).bind(1, account_id).run();
     }
     tx.commit();
-    // secure_delete zeroed the freed pages; the WAL still holds the old images until this.
+    // secure_delete zeroed the freed pages, but the WAL keeps the old images until this.
     db.checkpoint_truncate();
 }
 

@@ -1,7 +1,7 @@
-// Secure wipe of one account: its key slots and mailbox database key are destroyed, its
-// mailbox database file and WAL are overwritten and removed, directory.db is searched
-// page by page to prove that no key slot or database key remains, and a signed wipe
-// receipt and an account.wipe audit record are written.
+// Secure wipe of one account. Its key slots and mailbox database key are destroyed, and
+// its mailbox database file and WAL are overwritten and removed. Then directory.db is
+// searched page by page to prove that no key slot or database key remains, and a signed
+// wipe receipt and an account.wipe audit record are written.
 //
 // Steps, each idempotent, so a wipe cut short by a crash finishes when it is run again
 // (`skrynka wipe` or the next `skrynka serve` start):
@@ -59,7 +59,7 @@ std::optional<wipe_target> find_wipe_target(database& db, std::string_view addre
 std::vector<wipe_target> pending_wipes(database& db);
 
 // Runs every step of the wipe that has not run yet. log must be open on directory.db,
-// at directory_database, with storage_key; state_directory holds mailboxes/. Throws
+// which storage_key opens, and state_directory contains mailboxes/. Throws
 // storage_error for a database failure or a mailbox file that cannot be removed, and
 // storage_error(corrupt) when step 4 still finds key material, and then the wipe stays
 // pending. Throws std::system_error when directory.db cannot be read for the scan.

@@ -14,7 +14,7 @@
 
 namespace skrynka::storage {
 
-// Where the expunged messages came from.
+// The origin of expunged messages: account, mailbox, protocol and client address.
 struct expunge_origin {
     std::int64_t account_id = 0;
     std::string account; // canonical address

@@ -22,7 +22,7 @@ struct stored_receipt {
     std::vector<unsigned char> fingerprints;
 };
 
-// Inserts a receipt. Call inside a transaction that also holds the audit record the
+// Inserts a receipt. Call inside a transaction that also contains the audit record the
 // receipt names. Throws already_exists when the id is taken.
 void insert_receipt(database& db, const crypto::signed_receipt& receipt,
                     std::span<const unsigned char> fingerprints);

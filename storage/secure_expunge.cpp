@@ -7,9 +7,9 @@
 namespace skrynka::storage {
 namespace {
 
-// secure_delete zeroed the freed pages in the main file; the WAL still holds the images
-// written before the delete until this checkpoint copies the new ones over them and cuts
-// the file to zero bytes.
+// secure_delete zeroed the freed pages in the main file. The WAL keeps the images written
+// before the delete until this checkpoint copies the new ones over them and cuts the
+// file to zero bytes.
 void truncate_wal(mailbox_store& store, std::size_t expunged) {
     try {
         store.db().checkpoint_truncate();

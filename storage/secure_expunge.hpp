@@ -12,7 +12,7 @@
 
 namespace skrynka::storage {
 
-// Who deletes, for the audit records and receipts. origin.mailbox and
+// The account and session that delete, for the audit records and receipts. origin.mailbox and
 // origin.uidvalidity are filled in from the store. A null audit writes no records and
 // no receipts, for tests of a protocol engine alone.
 struct expunge_request {
@@ -28,8 +28,8 @@ struct expunge_request {
 //
 // Throws storage_error as mailbox_store::expunge, and what record_expunges throws. In
 // the second case the messages are already gone but have no receipt, and the failure is
-// logged. When only the WAL truncation fails (busy past the timeout while a reader holds
-// the WAL), the failure is logged, the receipts are written all the same, and the old
+// logged. When only the WAL truncation fails (busy past the timeout while a reader keeps
+// the WAL in use), the failure is logged, the receipts are written all the same, and the old
 // pages stay in the WAL until a later checkpoint: `verify deletion` then reports them
 // found.
 std::vector<message_uid> expunge_securely(mailbox_store& store, mailbox_id mailbox,

@@ -161,7 +161,7 @@ std::string read_receipt_file(const std::string& file) {
     while (source->read(buffer, sizeof buffer) || source->gcount() > 0) {
         text.append(buffer, static_cast<std::size_t>(source->gcount()));
         if (text.size() > receipt_file_max_size) {
-            throw cli_error(fmt::format("{} is larger than {} bytes, so it is no receipt", file,
+            throw cli_error(fmt::format("{} is not a receipt: it is larger than {} bytes", file,
                                         receipt_file_max_size));
         }
     }

@@ -61,7 +61,7 @@ void confirm(const policies::address& address, const wipe_wording& wording) {
     }
 }
 
-// A wipe that already finished leaves a receipt; running it again prints that receipt.
+// A wipe that already finished left a receipt, so running it again prints that receipt.
 int report_earlier_wipe(instance& opened, const policies::address& address) {
     const auto receipts = storage::list_receipts(opened.directory.db(), address.text(), std::nullopt);
     for (auto it = receipts.rbegin(); it != receipts.rend(); ++it) {

@@ -13,8 +13,8 @@
 
 namespace skrynka::app::cli {
 
-// How the command names what it does in prompts and messages: "wipe" for `wipe`,
-// "delete" for `user delete`.
+// Words for the action in prompts and messages: "wipe" for `wipe`, "delete" for
+// `user delete`.
 struct wipe_wording {
     std::string verb = "wipe";          // "add --yes to wipe X"
     std::string past = "wiped";         // "X was not wiped"

@@ -1,8 +1,8 @@
 """Deletion receipts through the real server and clients.
 
-An IMAP expunge, a MOVE and a POP3 DELE + QUIT each leave a signed receipt;
-`skrynka verify deletion` searches the account's database file and WAL page by page and
-must report the message absent. A saved receipt must check with only the public key.
+An IMAP expunge, a MOVE and a POP3 DELE + QUIT each leave a signed receipt.
+`skrynka verify deletion` searches the account's database file and WAL page by page, and
+it must report the message absent. A saved receipt must check with only the public key.
 The verifier must also be able to fail: a copy of the database whose rows were deleted
 with secure_delete off keeps the bytes on free pages, and the verifier must find them.
 """

@@ -1,7 +1,7 @@
 """Secure wipe of an account through the real binary.
 
 `skrynka wipe` must destroy the keys, remove the mailbox files, prove with the page
-reader that directory.db holds no key material, and print a signed receipt that
+reader that directory.db contains no key material, and print a signed receipt that
 `verify wipe` re-checks. A wipe cut short after any step must finish on the next run or
 the next server start. The wipe's own check must be able to fail: a copy of the key left
 in another table stops it.
