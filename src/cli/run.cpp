@@ -5,6 +5,7 @@
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
+#include "src/cli/mail_transfer_command.hpp"
 #include "src/cli/printable_text.hpp"
 #include "src/cli/receipts_command.hpp"
 #include "src/cli/serve_command.hpp"
@@ -50,6 +51,7 @@ int run(int argc, char** argv) {
     add_receipts_command(app, globals, action);
     add_verify_command(app, globals, action);
     add_wipe_command(app, globals, action);
+    add_mail_transfer_commands(app, globals, action);
 
     try {
         app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include "src/net/pop3_connection.hpp"
 
 #include "src/net/stream_io.hpp"
+#include "src/net/wipe.hpp"
 #include "src/pop3/session.hpp"
 
 #include <array>
@@ -85,6 +86,8 @@ asio::awaitable<pump_end> pump(Stream& stream, pop3::session& engine, std::strin
         } catch (const boost::system::system_error&) {
             write_failed = true;
         }
+        // PASS and AUTH arguments arrive here; the engine keeps what it needs.
+        wipe_bytes(buffer.data(), input.size);
         if (write_failed) {
             reason = writer.reason.empty() ? "write_failed" : writer.reason;
             co_return pump_end::failed;

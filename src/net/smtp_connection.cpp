@@ -2,6 +2,7 @@
 // a deadline re-armed before every read (RFC 5321 §4.5.3.2). See smtp_connection.hpp.
 #include "src/net/smtp_connection.hpp"
 
+#include "src/net/wipe.hpp"
 #include "src/smtp/session.hpp"
 
 #include <array>
@@ -172,6 +173,8 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
             co_return result;
         }
         output = engine.feed(std::string_view(buffer.data(), size));
+        // AUTH arguments arrive here; the engine keeps what it needs.
+        wipe_bytes(buffer.data(), size);
     }
 }
 

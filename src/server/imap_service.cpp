@@ -55,7 +55,7 @@ class directory_login : public imap::login_service {
             storage::mailbox_database_path(settings_.server.state_dir, account->account),
             directory_.mailbox_database_key(account->account), storage::open_mode::open_existing));
         // The login counts as done only once its record is durable, so a failed append
-        // throws to the session, which answers with an internal error.
+        // throws to the session, which replies with an internal error.
         audit_.append_and_wait(
             storage::login_success_entry(storage::audit_protocol::imap, account->address, remote));
         storage::expunge_request expunges;

@@ -231,6 +231,13 @@ class pop3_accounts : public pop3::authenticator {
         co_return result;
     }
 
+    asio::awaitable<void> cleartext_login_refused(std::string_view name) override {
+        co_await record_audit(
+            context_, info_,
+            storage::login_failure_entry(storage::audit_protocol::pop3, name, info_.remote_address,
+                                         storage::login_failure_reason::cleartext_refused));
+    }
+
   private:
     void log_warn(std::string_view fields) const {
         spdlog::warn("session={} proto=pop3 remote={} {}", info_.session_id, info_.remote_address,

@@ -130,8 +130,10 @@ void pop3_server::join() {
 
 pop3_server::~pop3_server() {
     // Blocking calls refer to maildrops inside session frames, so they must finish before
-    // the I/O context destroys those frames.
+    // the I/O context destroys those frames. Queued audit appends post their completions
+    // to the I/O context, so they must end before it does.
     impl_->blocking_pool_.join();
+    impl_->backend_.audit->run_and_wait([](storage::audit_log&) {});
 }
 
 boost::asio::io_context& pop3_server::io() {

@@ -27,6 +27,9 @@ server_context::server_context(config::settings settings, storage::directory dir
 server_context::~server_context() {
     stop();
     blocking_pool_.join();
+    // Audit calls that sessions queued post their completions to io_, so they must end
+    // before io_ does. The writer runs calls in order, so an empty call waits for them.
+    audit_.run_and_wait([](storage::audit_log&) {});
 }
 
 void server_context::on_stop(std::function<void()> stopper) {
