@@ -244,6 +244,18 @@ def move_source_receipt_finds_the_copy(folder):
         result = inst.cli("verify", "deletion", receipts[0]["id"])
         check_equal(result.returncode, 1, f"verify deletion of a moved message ({result.stdout!r})")
         check_in("verdict: found", result.stdout, "verify deletion output")
+
+        # Deleting Trash removes the copy, with a receipt of its own, and then neither
+        # receipt finds the bytes.
+        client = inst.imap()
+        typ, _ = client.delete("Trash")
+        check_equal(typ, "OK", "DELETE status")
+        client.logout()
+        receipts = inst.receipts()
+        check_equal(sorted(r["mailbox"] for r in receipts), ["INBOX", "Trash"],
+                    "receipt mailboxes after DELETE")
+        for receipt in receipts:
+            check_absent(inst, receipt["id"])
     finally:
         inst.stop()
 
