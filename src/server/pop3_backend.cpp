@@ -104,7 +104,7 @@ class inbox_maildrop : public pop3::maildrop {
         request.origin.remote = info_.remote_address;
 
         // One message.expunge record and one signed receipt per message are durable when
-        // this returns, before the session answers +OK.
+        // this returns, before the session replies +OK.
         expunge_notice notice;
         notice.account = account_.account;
         notice.mailbox = inbox_;

@@ -30,7 +30,7 @@ std::vector<unsigned char> random_bytes(std::size_t size) {
 
 } // namespace
 
-TEST_CASE("fingerprint set finds a needle inside other bytes", "[crypto][fingerprint]") {
+TEST_CASE("fingerprint set finds an embedded needle", "[crypto][fingerprint]") {
     initialize();
     const auto needle = random_bytes(1000);
     fingerprints set = new_fingerprints();
@@ -48,7 +48,7 @@ TEST_CASE("fingerprint set finds a needle inside other bytes", "[crypto][fingerp
     }
 }
 
-TEST_CASE("fingerprint set finds every run of stride plus piece bytes", "[crypto][fingerprint]") {
+TEST_CASE("fingerprint set finds every long run", "[crypto][fingerprint]") {
     initialize();
     const std::size_t stride = 100;
     const auto needle = random_bytes(777);

@@ -78,7 +78,7 @@ struct fixture {
 
 } // namespace
 
-TEST_CASE("secure expunge writes a signed receipt per message", "[storage][receipt]") {
+TEST_CASE("secure expunge signs one receipt per message", "[storage][receipt]") {
     fixture f;
     const message_uid first = f.store.append(f.inbox, realistic_message());
     const message_uid second = f.store.append(f.inbox, realistic_message());
@@ -175,7 +175,7 @@ TEST_CASE("move records the source messages", "[storage][receipt]") {
     const auto stored =
         find_receipt(f.dir_db.db(), skrynka::crypto::hex_encode(receipts[0].body.id));
     REQUIRE(stored);
-    // The copy in Trash holds the same bytes, so they are found.
+    // The copy in Trash contains the same bytes, so they are found.
     CHECK(f.scan(*stored).any_needle_found());
 }
 
