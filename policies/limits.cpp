@@ -112,6 +112,17 @@ constexpr std::array registry{
     limit{"pop3_connections_per_address_max", "connections",
           "Concurrent POP3 connections from one IP address", 10, 1, 1000,
           &limit_values::pop3_connections_per_address_max},
+    limit{"admin_header_max_bytes", "bytes",
+          "Longest admin HTTP request line and header fields together", 8192, 1024, 65536,
+          &limit_values::admin_header_max_bytes},
+    limit{"admin_body_max_bytes", "bytes", "Largest admin HTTP request body", 65536, 1024,
+          1048576, &limit_values::admin_body_max_bytes},
+    limit{"admin_request_seconds", "seconds",
+          "Time to read one admin HTTP request, and the idle time between two", 30, 1, 600,
+          &limit_values::admin_request_seconds},
+    limit{"admin_connections_per_address_max", "connections",
+          "Concurrent admin HTTP connections from one IP address", 10, 1, 1000,
+          &limit_values::admin_connections_per_address_max},
 };
 
 constexpr bool defaults_match_registry() {

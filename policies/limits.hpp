@@ -86,6 +86,15 @@ struct limit_values {
     std::int64_t pop3_errors_max = 10;
     std::int64_t pop3_idle_timeout_seconds = 600;
     std::int64_t pop3_connections_per_address_max = 10;
+
+    // The admin endpoint (HTTP/1.1, RFC 9112). The header limit counts the request line
+    // and every header field; the body limit the octets of a request body.
+    std::int64_t admin_header_max_bytes = 8192;
+    std::int64_t admin_body_max_bytes = 65536;
+    // Time allowed to read one whole request, and the idle time of a kept-alive
+    // connection between two requests.
+    std::int64_t admin_request_seconds = 30;
+    std::int64_t admin_connections_per_address_max = 10;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

@@ -8,7 +8,7 @@
 
 namespace skrynka::storage {
 
-inline constexpr std::array<migration, 3> directory_migrations{{
+inline constexpr std::array<migration, 4> directory_migrations{{
     {1, R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -88,6 +88,16 @@ CREATE TABLE audit_head (
 );
 )sql"},
     {3, R"sql(
+-- Bearer tokens of the admin endpoint. Only a BLAKE2b-256 hash of each token is kept,
+-- so a copy of this table does not let anyone call the endpoint.
+CREATE TABLE admin_tokens (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    label   TEXT NOT NULL UNIQUE,
+    hash    BLOB NOT NULL CHECK (length(hash) = 32),
+    created INTEGER NOT NULL
+);
+)sql"},
+    {4, R"sql(
 -- Signed deletion and wipe receipts (see storage/receipt_store.hpp). No reference to
 -- accounts: a receipt outlives the account it speaks about.
 CREATE TABLE receipts (

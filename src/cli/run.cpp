@@ -1,6 +1,7 @@
 #include "src/cli/run.hpp"
 
 #include "crypto/secret.hpp"
+#include "src/cli/admin_command.hpp"
 #include "src/cli/audit_command.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
@@ -52,6 +53,7 @@ int run(int argc, char** argv) {
     add_verify_command(app, globals, action);
     add_wipe_command(app, globals, action);
     add_mail_transfer_commands(app, globals, action);
+    add_admin_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "src/cli/serve_command.hpp"
 
+#include "src/admin/admin_service.hpp"
+#include "src/admin/admin_store.hpp"
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
@@ -15,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -59,6 +62,13 @@ int run_serve(const global_options& globals) {
     // calls on one connection.
     server::imap_server imap(context.io(), settings, context.directory(), context.tls(), *audit);
     server::pop3_server pop3(settings, context.directory(), *audit);
+    // The admin endpoint creates and deletes accounts in directory transactions that hold
+    // their own audit records, so it keeps an audit log on the directory connection (the
+    // chain stays whole: every append reads the head inside BEGIN IMMEDIATE) and runs its
+    // store calls one at a time on a thread of its own.
+    storage::audit_log admin_audit = open_audit_log(context.directory(), settings);
+    admin::admin_store admin_store(context.directory(), admin_audit, settings);
+    boost::asio::thread_pool admin_worker(1);
     audit_upkeep upkeep(
         context.io().get_executor(), *audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
@@ -102,6 +112,7 @@ int run_serve(const global_options& globals) {
     server::start_smtp_service(context);
     imap.start();
     pop3.start();
+    admin::start_admin_service(context, admin_store, admin_worker.get_executor());
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),

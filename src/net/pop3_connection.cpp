@@ -3,6 +3,7 @@
 // section 3). See pop3_connection.hpp.
 #include "src/net/pop3_connection.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/stream_io.hpp"
 #include "src/net/wipe.hpp"
 #include "src/pop3/session.hpp"
@@ -149,6 +150,7 @@ std::string pop3_busy_reply() {
 asio::awaitable<void> run_pop3_connection(asio::ip::tcp::socket socket, connection_info info,
                                           const pop3_service& service) {
     const connection_log log(info, "pop3");
+    metrics::count(metrics::counter::connections, metrics::protocol::pop3);
     log.info(service.implicit_tls ? "event=connect tls=implicit" : "event=connect");
 
     pop3::session_config config;

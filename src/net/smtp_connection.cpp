@@ -2,6 +2,7 @@
 // a deadline re-armed before every read (RFC 5321 §4.5.3.2). See smtp_connection.hpp.
 #include "src/net/smtp_connection.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/wipe.hpp"
 #include "src/smtp/session.hpp"
 
@@ -214,6 +215,7 @@ std::string smtp_busy_reply(const std::string& hostname) {
 asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connection_info info,
                                           const smtp_service& service) {
     const connection_log log(info);
+    metrics::count(metrics::counter::connections, metrics::protocol::smtp);
     log.info("event=connect");
 
     smtp::session_config config;

@@ -4,6 +4,7 @@
 #include "src/pop3/session.hpp"
 
 #include "src/auth/sasl_plain.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/pop3/response.hpp"
 
 #include <fmt/format.h>
@@ -108,6 +109,7 @@ asio::awaitable<void> session::handle_line(const net::line& line, response_write
         co_return;
     }
 
+    metrics::count(metrics::counter::commands, metrics::protocol::pop3);
     const command request = parse_command(line.text);
     if (request.error != command_error::none) {
         error(error_for(request.error));

@@ -4,6 +4,7 @@
 #include "src/auth/account_unlock.hpp"
 #include "src/imap/store_access.hpp"
 #include "src/logging/logging.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/imap_connection.hpp"
 #include "src/net/listener.hpp"
 #include "storage/audit_entries.hpp"
@@ -43,6 +44,7 @@ class directory_login : public imap::login_service {
         std::optional<auth::unlocked_account> account =
             auth::unlock_account(directory_, name, password, unknown_user_params);
         if (!account) {
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::imap);
             // An unknown account is recorded as bad_credentials too, so that the log is no
             // oracle for which accounts exist. A failed append only loses the record of a
             // failure, so the reply stays the same.
@@ -51,6 +53,7 @@ class directory_login : public imap::login_service {
                                              storage::login_failure_reason::bad_credentials));
             return nullptr;
         }
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
         auto store = std::make_shared<storage::mailbox_store>(storage::mailbox_store::open(
             storage::mailbox_database_path(settings_.server.state_dir, account->account),
             directory_.mailbox_database_key(account->account), storage::open_mode::open_existing));

@@ -6,6 +6,7 @@
 #include "src/auth/account_unlock.hpp"
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
@@ -111,6 +112,7 @@ class inbox_maildrop : public pop3::maildrop {
         notice.uids = co_await executor_.run([this, &uids, &request] {
             return storage::expunge_securely(*store_, inbox_, uids, request);
         });
+        metrics::server_metrics().add_expunged(notice.uids.size());
         spdlog::info("session={} proto=pop3 remote={} user={} event=expunge mailbox=INBOX count={}",
                      info_.session_id, info_.remote_address, account_.address, notice.uids.size());
         context_.sessions->publish(notice);
@@ -158,6 +160,7 @@ class pop3_accounts : public pop3::authenticator {
         const std::string user = logging::log_value(name);
         if (!context_.throttle->allowed(info_.remote_address)) {
             log_warn(fmt::format("event=login_refused reason=rate_limited user={}", user));
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
             co_await record_audit(context_, info_,
                                   storage::login_failure_entry(
                                       storage::audit_protocol::pop3, name, info_.remote_address,
@@ -186,6 +189,7 @@ class pop3_accounts : public pop3::authenticator {
         if (!unlocked) {
             context_.throttle->record_failure(info_.remote_address);
             log_warn(fmt::format("event=login_failed user={}", user));
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
             // An unknown account is recorded as bad_credentials too, so that the log is no
             // oracle for which accounts exist.
             co_await record_audit(context_, info_,
@@ -225,6 +229,7 @@ class pop3_accounts : public pop3::authenticator {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::pop3);
         result.status = pop3::login_status::success;
         result.user = address;
         result.drop = std::move(drop);

@@ -2,6 +2,7 @@
 
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "storage/audit_entries.hpp"
 
 #include <algorithm>
@@ -103,6 +104,7 @@ smtp_receiver::deliver(const smtp::envelope& transaction, std::string message) {
                 storage::delivery_entry(mailbox->address(), message.size(),
                                         storage::audit_protocol::smtp, transaction.remote_address));
             status = smtp::delivery_status::delivered;
+            metrics::server_metrics().add_delivered();
             spdlog::info("event=delivered session={} queue_id={} account={} uid={} size={}",
                          transaction.session_id, transaction.queue_id, account, uid,
                          message.size());

@@ -27,7 +27,9 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
                          "smtp_server_idle_seconds",
                          "login_failures_max", "login_failure_window_seconds", "pop3_line_max",
                          "pop3_commands_before_auth_max", "pop3_errors_max",
-                         "pop3_idle_timeout_seconds", "pop3_connections_per_address_max"});
+                         "pop3_idle_timeout_seconds", "pop3_connections_per_address_max",
+                         "admin_header_max_bytes", "admin_body_max_bytes", "admin_request_seconds",
+                         "admin_connections_per_address_max"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
