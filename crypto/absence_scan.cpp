@@ -20,7 +20,7 @@ void record(absence_report& report, const needle_match& match, needle_location l
     }
 }
 
-void scan_pages(sqlcipher_page_reader& reader, const needle_set& needles, absence_report& report) {
+void scan_pages(sqlcipher_page_reader& reader, const byte_matcher& needles, absence_report& report) {
     // Indexed by page number, because free_list::contains is a linear search.
     std::vector<bool> free_page(std::size_t{reader.page_count()} + 1, false);
     for (const auto* pages : {&report.free_pages.trunk_pages, &report.free_pages.leaf_pages}) {
@@ -54,7 +54,7 @@ void scan_pages(sqlcipher_page_reader& reader, const needle_set& needles, absenc
 // max_match_length - 1 bytes of the one before, so a match across a block boundary is
 // found. A match lying wholly in that carried tail was reported with the previous
 // block and is skipped.
-void scan_raw_file(sqlcipher_page_reader& reader, page_source source, const needle_set& needles,
+void scan_raw_file(sqlcipher_page_reader& reader, page_source source, const byte_matcher& needles,
                    absence_report& report) {
     std::uint64_t size = reader.file_size(source);
     std::size_t carry_limit = needles.max_match_length() > 0 ? needles.max_match_length() - 1 : 0;
@@ -101,7 +101,7 @@ bool absence_report::proves_absence() const noexcept {
     return !any_needle_found() && hmac_failures.empty() && layout_problems.empty();
 }
 
-absence_report scan_for_needles(sqlcipher_page_reader& reader, const needle_set& needles) {
+absence_report scan_for_needles(sqlcipher_page_reader& reader, const byte_matcher& needles) {
     absence_report report;
     report.findings.resize(needles.size());
 

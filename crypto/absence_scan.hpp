@@ -3,8 +3,9 @@
 //
 // The scan verifies and decrypts every page of the main file and every WAL frame with
 // sqlcipher_page_reader, free-list pages and stale frames included. It searches each
-// page's plaintext with a needle_set, which cuts long needles into pieces as
-// byte_search.hpp describes. Pages are searched one at a time, so a match never spans
+// page's plaintext with a byte_matcher: a needle_set, which cuts long needles into
+// pieces as byte_search.hpp describes, or a fingerprint_set, which matches keyed
+// fingerprints of such pieces when the needles themselves are gone. Pages are searched one at a time, so a match never spans
 // two pages. The scan then searches both files as raw bytes. That finds a needle stored
 // outside the encryption, even across page boundaries, and a needle in bytes that form
 // no whole page or frame.
@@ -89,6 +90,6 @@ struct absence_report {
 
 // Scans everything the reader can read for needles. Throws what the reader throws on
 // an I/O error. A damaged file is reported in the result, not thrown.
-absence_report scan_for_needles(sqlcipher_page_reader& reader, const needle_set& needles);
+absence_report scan_for_needles(sqlcipher_page_reader& reader, const byte_matcher& needles);
 
 } // namespace skrynka::crypto

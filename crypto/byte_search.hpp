@@ -36,26 +36,43 @@ struct needle_match {
     std::size_t length = 0;
 };
 
+// Something that finds needles in a buffer: the needles themselves (needle_set) or
+// keyed fingerprints of their pieces (fingerprint_set). absence_scan takes either.
+class byte_matcher {
+public:
+    virtual ~byte_matcher() = default;
+
+    // Number of needles; needle_match::needle is below it.
+    virtual std::size_t size() const noexcept = 0;
+
+    // Length of the longest pattern searched: a match never spans more bytes than this.
+    virtual std::size_t max_match_length() const noexcept = 0;
+
+    // Calls on_match for every occurrence in haystack, in no particular order.
+    virtual void find_all(std::span<const unsigned char> haystack,
+                          const std::function<void(const needle_match&)>& on_match) const = 0;
+};
+
 // An immutable set of needles, prepared for searching. Thread-safe for concurrent
 // find_all calls.
-class needle_set {
+class needle_set : public byte_matcher {
 public:
     // Throws crypto_error(invalid_argument) when a needle is empty or piece_size is below
     // min_piece_size.
     explicit needle_set(std::vector<std::vector<unsigned char>> needles,
                         std::size_t piece_size = default_piece_size);
 
-    std::size_t size() const noexcept { return needles_.size(); }
+    std::size_t size() const noexcept override { return needles_.size(); }
     const std::vector<unsigned char>& needle(std::size_t index) const { return needles_[index]; }
 
     // Length of the longest pattern searched: a match never spans more bytes than this.
-    std::size_t max_match_length() const noexcept { return max_match_length_; }
+    std::size_t max_match_length() const noexcept override { return max_match_length_; }
 
     // Calls on_match for every occurrence of a whole short needle or of a piece of a
     // long one in haystack, in no particular order. Overlapping occurrences are all
     // reported.
     void find_all(std::span<const unsigned char> haystack,
-                  const std::function<void(const needle_match&)>& on_match) const;
+                  const std::function<void(const needle_match&)>& on_match) const override;
 
 private:
     struct piece {

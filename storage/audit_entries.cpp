@@ -85,4 +85,17 @@ audit_entry expunge_entry(std::string_view account, std::string_view mailbox,
     return entry;
 }
 
+audit_entry expunged_message_entry(std::string_view account, std::string_view mailbox,
+                                   std::uint32_t uidvalidity, std::uint32_t uid,
+                                   audit_protocol protocol, std::string_view remote) {
+    audit_entry entry;
+    entry.actor = audit_actor::user;
+    entry.event = audit_event::message_expunge;
+    entry.subject = std::string(account) + "/" + std::string(mailbox);
+    entry.remote = std::string(remote);
+    entry.detail = "uid=" + std::to_string(uid) + " uidvalidity=" + std::to_string(uidvalidity) +
+                   " proto=" + std::string(audit_protocol_name(protocol));
+    return entry;
+}
+
 } // namespace skrynka::storage

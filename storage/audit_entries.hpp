@@ -52,4 +52,10 @@ audit_entry delivery_entry(std::string_view account, std::uint64_t size_bytes,
 audit_entry expunge_entry(std::string_view account, std::string_view mailbox,
                           std::uint64_t message_count, std::string_view remote);
 
+// A message.expunge record for one message: actor user, subject "account/mailbox",
+// detail "uid=N uidvalidity=V proto=NAME".
+audit_entry expunged_message_entry(std::string_view account, std::string_view mailbox,
+                                   std::uint32_t uidvalidity, std::uint32_t uid,
+                                   audit_protocol protocol, std::string_view remote);
+
 } // namespace skrynka::storage

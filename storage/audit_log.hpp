@@ -168,6 +168,11 @@ class audit_log {
     audit_prune_result prune(std::int64_t before_ms);
 
     const crypto::signing_public_key& public_key() const noexcept { return key_.public_key; }
+    // The audit signing key, which also signs deletion and wipe receipts.
+    const crypto::signing_key_pair& signing_key() const noexcept { return key_; }
+    // The database the log writes to, for a caller that writes rows (such as receipts)
+    // in the same transaction as a record.
+    database& db() noexcept { return *db_; }
 
   private:
     audit_log(database& db, audit_options options, crypto::signing_key_pair key) noexcept;

@@ -8,7 +8,7 @@
 
 namespace skrynka::storage {
 
-inline constexpr std::array<migration, 3> directory_migrations{{
+inline constexpr std::array<migration, 4> directory_migrations{{
     {1, R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -95,6 +95,33 @@ CREATE TABLE admin_tokens (
     label   TEXT NOT NULL UNIQUE,
     hash    BLOB NOT NULL CHECK (length(hash) = 32),
     created INTEGER NOT NULL
+);
+)sql"},
+    {4, R"sql(
+-- Signed deletion and wipe receipts (see storage/receipt_store.hpp). No reference to
+-- accounts: a receipt outlives the account it speaks about.
+CREATE TABLE receipts (
+    id             TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL,
+    account        TEXT NOT NULL,
+    account_id     INTEGER NOT NULL,
+    time           INTEGER NOT NULL,
+    audit_sequence INTEGER NOT NULL,
+    receipt        TEXT NOT NULL,
+    fingerprints   BLOB NOT NULL
+);
+CREATE INDEX receipts_by_account ON receipts(account, time);
+
+-- Wipes that have started and not finished (see storage/account_wipe.hpp): what the
+-- receipt will state, saved before anything is destroyed.
+CREATE TABLE pending_wipes (
+    account_id         INTEGER PRIMARY KEY,
+    account            TEXT NOT NULL,
+    receipt_id         TEXT NOT NULL,
+    started            INTEGER NOT NULL,
+    key_slot_count     INTEGER NOT NULL,
+    mailbox_key_digest BLOB NOT NULL,
+    fingerprints       BLOB NOT NULL
 );
 )sql"},
 }};

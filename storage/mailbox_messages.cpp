@@ -71,6 +71,18 @@ void check_import_digest(std::span<const unsigned char> digest, const database& 
     }
 }
 
+// Digests the message's sealed key and chunks, which must be read before the delete.
+crypto::deletion_evidence read_evidence(statement& select_chunks, std::int64_t message_row,
+                                        const bytes& sealed_key) {
+    crypto::deletion_evidence_builder builder(sealed_key);
+    select_chunks.reset();
+    select_chunks.bind(1, message_row);
+    while (select_chunks.step()) {
+        builder.add_chunk(select_chunks.column_blob(0));
+    }
+    return builder.finish();
+}
+
 } // namespace
 
 std::vector<std::string> mailbox_store::keywords_of(std::int64_t message_row_id) {
@@ -406,7 +418,8 @@ std::vector<copied_uid> mailbox_store::copy(mailbox_id source, std::span<const m
 }
 
 std::vector<copied_uid> mailbox_store::move(mailbox_id source, std::span<const message_uid> uids,
-                                            mailbox_id destination) {
+                                            mailbox_id destination,
+                                            std::vector<expunged_message>* expunged) {
     if (source == destination) {
         throw_error(errc::invalid_argument, db_.path(),
                     "cannot move messages to their own mailbox");
@@ -418,8 +431,11 @@ std::vector<copied_uid> mailbox_store::move(mailbox_id source, std::span<const m
     for (const auto& pair : copied) {
         moved.push_back(pair.source);
     }
-    expunge_locked(source, moved);
+    std::vector<expunged_message> originals = expunge_locked(source, moved);
     tx.commit();
+    if (expunged != nullptr) {
+        *expunged = std::move(originals);
+    }
     return copied;
 }
 
@@ -487,8 +503,8 @@ std::vector<expunged_message> mailbox_store::expunge_locked(mailbox_id mailbox,
     counters values = load_counters(mailbox);
 
     statement select =
-        db_.prepare("SELECT m.id, m.sealed_key, (SELECT coalesce(sum(length(data)), 0) FROM chunks "
-                    "WHERE message = m.id) FROM messages m WHERE m.mailbox_id = ?1 AND m.uid = ?2");
+        db_.prepare("SELECT m.id, m.sealed_key FROM messages m WHERE m.mailbox_id = ?1 AND m.uid = ?2");
+    statement select_chunks = db_.prepare("SELECT data FROM chunks WHERE message = ?1 ORDER BY idx");
     statement delete_keywords = db_.prepare("DELETE FROM keywords WHERE message = ?1");
     statement delete_chunks = db_.prepare("DELETE FROM chunks WHERE message = ?1");
     statement delete_message = db_.prepare("DELETE FROM messages WHERE id = ?1");
@@ -501,7 +517,12 @@ std::vector<expunged_message> mailbox_store::expunge_locked(mailbox_id mailbox,
             continue;
         }
         const std::int64_t row = select.column_int64(0);
-        expunged.push_back({uid, select.column_blob(1), select.column_int64(2)});
+        expunged_message message;
+        message.uid = uid;
+        message.sealed_key = select.column_blob(1);
+        message.evidence = read_evidence(select_chunks, row, message.sealed_key);
+        message.chunk_bytes = static_cast<std::int64_t>(message.evidence.ciphertext_size);
+        expunged.push_back(std::move(message));
 
         for (statement* remove : {&delete_keywords, &delete_chunks, &delete_message}) {
             remove->reset();

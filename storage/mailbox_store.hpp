@@ -132,10 +132,12 @@ class mailbox_store {
     std::vector<copied_uid> copy(mailbox_id source, std::span<const message_uid> uids,
                                  mailbox_id destination);
 
-    // Copies, then expunges the originals, in one transaction. Throws invalid_argument
+    // Copies, then expunges the originals, in one transaction. Stores the expunged
+    // originals in *expunged when it is not null, for receipts. Throws invalid_argument
     // when source and destination are the same, otherwise as copy.
     std::vector<copied_uid> move(mailbox_id source, std::span<const message_uid> uids,
-                                 mailbox_id destination);
+                                 mailbox_id destination,
+                                 std::vector<expunged_message>* expunged = nullptr);
 
     // Deletes the messages with these UIDs whether or not they carry \Deleted (choosing
     // them is the caller's job). UIDs that do not exist are skipped. Returns what was

@@ -2,6 +2,8 @@
 // opaque ciphertext that crypto produced; storage never looks inside them.
 #pragma once
 
+#include "crypto/deletion_evidence.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -105,6 +107,8 @@ struct expunged_message {
     message_uid uid = 0;
     bytes sealed_key;
     std::int64_t chunk_bytes = 0; // total size of its ciphertext chunks
+    // Digests and fingerprints of the sealed key and chunks, read before the delete.
+    crypto::deletion_evidence evidence;
 };
 
 } // namespace skrynka::storage

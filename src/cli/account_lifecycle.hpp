@@ -50,9 +50,11 @@ void remove_mailbox_database(const std::filesystem::path& path);
 // a WAL checkpoint so the zeroed pages replace the deleted rows in the directory file.
 // Throws storage_error, or cli_error when only the checkpoint failed: then the account is
 // gone but its rows may remain in the WAL until the next checkpoint, as the message says.
-// This is the one deletion path for the command line and the admin endpoint.
-// TODO: overwrite the mailbox file before unlinking it and issue a wipe receipt, as the
-// secure `skrynka wipe` does once it exists.
+// The admin endpoint deletes through here. `skrynka user delete` uses the secure wipe
+// (wipe_command.hpp) instead.
+// TODO: route the admin endpoint through storage::wipe_account too. Inside the running
+// server it must first end the account's sessions, and the wipe's directory scan must
+// not race other connections' writes to the WAL.
 void delete_account(storage::directory& directory, storage::audit_log& log,
                     const config::settings& settings, const storage::account& account,
                     std::string_view remote);

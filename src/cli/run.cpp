@@ -8,8 +8,11 @@
 #include "src/cli/init_command.hpp"
 #include "src/cli/mail_transfer_command.hpp"
 #include "src/cli/printable_text.hpp"
+#include "src/cli/receipts_command.hpp"
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
+#include "src/cli/verify_command.hpp"
+#include "src/cli/wipe_command.hpp"
 #include "src/config/config_error.hpp"
 
 #include <CLI/CLI.hpp>
@@ -46,6 +49,9 @@ int run(int argc, char** argv) {
     add_serve_command(app, globals, action);
     add_user_command(app, globals, action);
     add_audit_command(app, globals, action);
+    add_receipts_command(app, globals, action);
+    add_verify_command(app, globals, action);
+    add_wipe_command(app, globals, action);
     add_mail_transfer_commands(app, globals, action);
     add_admin_command(app, globals, action);
 

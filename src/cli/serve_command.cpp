@@ -6,6 +6,7 @@
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/serve_instance_guard.hpp"
+#include "src/cli/wipe_command.hpp"
 #include "src/logging/logging.hpp"
 #include "src/server/imap_service.hpp"
 #include "src/server/pop3_service.hpp"
@@ -48,6 +49,8 @@ int run_serve(const global_options& globals) {
     // The audit writer has a connection and a thread of its own, so any session may append.
     // Declared before the context, whose sessions refer to it, so it is destroyed after.
     const std::unique_ptr<storage::audit_writer> audit = open_audit_writer(opened);
+    // A wipe cut short by a crash finishes before any session can reach the account.
+    finish_pending_wipes(*audit, opened.paths, settings.server.state_dir);
     server::server_context context(settings, std::move(opened.directory), *audit);
     record_system_event(*audit, storage::audit_event::config_load,
                         "file=" + settings.file.string());

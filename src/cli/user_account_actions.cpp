@@ -11,6 +11,7 @@
 #include "src/cli/standard_mailboxes.hpp"
 #include "src/cli/termination_signals.hpp"
 #include "src/cli/user_actions.hpp"
+#include "src/cli/wipe_command.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
 #include "storage/transaction.hpp"
@@ -103,33 +104,17 @@ int list_users(const global_options& globals) {
 }
 
 int delete_user(const global_options& globals, const std::string& address_text, bool yes) {
+    // A deletion is a secure wipe with a receipt, worded as a deletion.
+    wipe_wording wording;
+    wording.verb = "delete";
+    wording.past = "deleted";
+    wording.done_heading = "Deleted";
+    const int status = wipe_account_command(globals, address_text, yes, wording);
+
     instance opened = open_instance(globals);
-    policies::address address = parse_existing_address(address_text);
-    storage::account account = require_account(opened, address);
-
-    if (!yes) {
-        if (!password_input::interactive()) {
-            throw cli_error(fmt::format(
-                "standard input is not a terminal: add --yes to delete {} without confirmation",
-                address.text()));
-        }
-        std::cerr << fmt::format("Delete {} with its keys and all of its mail? This cannot be "
-                                 "undone.\nType the address to confirm: ",
-                                 address.text());
-        std::string typed;
-        std::getline(std::cin, typed);
-        if (typed != address.text()) {
-            throw cli_error(
-                fmt::format("{} was not deleted: the confirmation did not match", address.text()));
-        }
-    }
-
-    storage::audit_log log = open_audit_log(opened);
-    delete_account(opened.directory, log, opened.settings, account, "");
-    checkpoint_if_due(log);
-
-    std::cout << fmt::format("Deleted {}.\n", address.text());
-    return 0;
+    const policies::address address = parse_existing_address(address_text);
+    record_admin_action(opened, storage::audit_event::account_delete, address.text());
+    return status;
 }
 
 } // namespace skrynka::app::cli

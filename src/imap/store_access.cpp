@@ -32,9 +32,10 @@ class opened_content : public message_content {
 } // namespace
 
 store_access::store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                           crypto::user_key_pair keys, auth::key_cache::lease cache_lease)
+                           crypto::user_key_pair keys, auth::key_cache::lease cache_lease,
+                           storage::expunge_request expunges)
     : account_name_(std::move(account_name)), store_(std::move(store)), keys_(std::move(keys)),
-      cache_lease_(std::move(cache_lease)) {}
+      cache_lease_(std::move(cache_lease)), expunges_(std::move(expunges)) {}
 
 std::vector<storage::mailbox_info> store_access::list_mailboxes() {
     return store_->list_mailboxes();
@@ -53,9 +54,7 @@ void store_access::rename_mailbox(std::string_view old_name, std::string_view ne
 }
 
 void store_access::delete_mailbox(std::string_view name) {
-    store_->delete_mailbox(name);
-    // Checkpoint so that deleted pages do not linger in the WAL.
-    store_->db().checkpoint_truncate();
+    storage::delete_mailbox_securely(*store_, name, expunges_);
 }
 
 void store_access::set_subscribed(std::string_view name, bool subscribed) {
@@ -131,18 +130,12 @@ std::vector<storage::copied_uid> store_access::copy(storage::mailbox_id source,
 std::vector<storage::copied_uid> store_access::move(storage::mailbox_id source,
                                                     std::span<const storage::message_uid> uids,
                                                     storage::mailbox_id destination) {
-    auto moved = store_->move(source, uids, destination);
-    store_->db().checkpoint_truncate();
-    return moved;
+    return storage::move_securely(*store_, source, uids, destination, expunges_);
 }
 
 void store_access::expunge(storage::mailbox_id mailbox,
                            std::span<const storage::message_uid> uids) {
-    store_->expunge(mailbox, uids);
-    // secure_delete zeroed the freed pages; the checkpoint removes the WAL copies.
-    // TODO: write a signed deletion receipt per expunged message; sessions have no
-    // handle to the audit log yet.
-    store_->db().checkpoint_truncate();
+    storage::expunge_securely(*store_, mailbox, uids, expunges_);
 }
 
 std::unique_ptr<message_content> store_access::open(storage::mailbox_id mailbox,

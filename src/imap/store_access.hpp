@@ -6,6 +6,7 @@
 #include "src/auth/key_cache.hpp"
 #include "src/imap/mail_access.hpp"
 #include "storage/mailbox_store.hpp"
+#include "storage/secure_expunge.hpp"
 
 #include <map>
 #include <memory>
@@ -18,8 +19,11 @@ namespace skrynka::imap {
 class store_access : public mail_access {
   public:
     // cache_lease counts the session in the unlocked-key cache until this is destroyed.
+    // Expunges go through storage::expunge_securely with expunges, whose recorder writes
+    // the receipts; a null recorder writes none (tests of the engine alone).
     store_access(std::string account_name, std::shared_ptr<storage::mailbox_store> store,
-                 crypto::user_key_pair keys, auth::key_cache::lease cache_lease = {});
+                 crypto::user_key_pair keys, auth::key_cache::lease cache_lease = {},
+                 storage::expunge_request expunges = {});
 
     std::string account_name() const override { return account_name_; }
     std::vector<storage::mailbox_info> list_mailboxes() override;
@@ -56,6 +60,7 @@ class store_access : public mail_access {
     std::shared_ptr<storage::mailbox_store> store_;
     crypto::user_key_pair keys_;
     auth::key_cache::lease cache_lease_;
+    storage::expunge_request expunges_;
 };
 
 } // namespace skrynka::imap

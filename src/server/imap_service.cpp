@@ -70,9 +70,16 @@ class directory_login : public imap::login_service {
         context_.audit().append_and_wait(
             storage::login_success_entry(storage::audit_protocol::imap, account->address, remote));
         metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
+        storage::expunge_request expunges;
+        expunges.audit = &context_.audit();
+        expunges.origin.account_id = account->account;
+        expunges.origin.account = account->address;
+        expunges.origin.protocol = storage::audit_protocol::imap;
+        expunges.origin.remote = remote;
         return std::make_unique<imap::store_access>(account->address, std::move(store),
                                                     std::move(account->keys),
-                                                    std::move(account->cache_lease));
+                                                    std::move(account->cache_lease),
+                                                    std::move(expunges));
     }
 
     void record_rejected_login(std::string_view name, std::string_view remote,

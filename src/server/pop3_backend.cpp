@@ -7,10 +7,10 @@
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
 #include "src/metrics/server_metrics.hpp"
-#include "src/server/mailbox_expunge.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
+#include "storage/secure_expunge.hpp"
 
 #include <fmt/format.h>
 #include <optional>
@@ -97,20 +97,24 @@ class inbox_maildrop : public pop3::maildrop {
         for (const std::size_t index : indexes) {
             uids.push_back(rows_.at(index).uid);
         }
-        const std::vector<storage::expunged_message> expunged = co_await executor_.run(
-            [this, &uids] { return expunge_securely(*store_, inbox_, uids); });
+        storage::expunge_request request;
+        request.audit = context_.audit;
+        request.origin.account_id = account_.account;
+        request.origin.account = account_.address;
+        request.origin.protocol = storage::audit_protocol::pop3;
+        request.origin.remote = info_.remote_address;
 
+        // One message.expunge record and one signed receipt per message are durable when
+        // this returns, before the session replies +OK.
         expunge_notice notice;
         notice.account = account_.account;
         notice.mailbox = inbox_;
-        for (const storage::expunged_message& message : expunged) {
-            notice.uids.push_back(message.uid);
-        }
+        notice.uids = co_await executor_.run([this, &uids, &request] {
+            return storage::expunge_securely(*store_, inbox_, uids, request);
+        });
+        metrics::server_metrics().add_expunged(notice.uids.size());
         spdlog::info("session={} proto=pop3 remote={} user={} event=expunge mailbox=INBOX count={}",
                      info_.session_id, info_.remote_address, account_.address, notice.uids.size());
-        co_await record_audit(context_, info_,
-                              storage::expunge_entry(account_.address, "INBOX", notice.uids.size(),
-                                                     info_.remote_address));
         context_.sessions->publish(notice);
     }
 
