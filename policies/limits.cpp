@@ -112,6 +112,12 @@ constexpr std::array registry{
     limit{"pop3_connections_per_address_max", "connections",
           "Concurrent POP3 connections from one IP address", 10, 1, 1000,
           &limit_values::pop3_connections_per_address_max},
+    limit{"submission_messages_per_hour", "messages",
+          "Messages one account may submit within an hour", 200, 1, 100000,
+          &limit_values::submission_messages_per_hour},
+    limit{"submission_recipients_per_hour", "recipients",
+          "Recipients one account may submit to within an hour", 1000, 1, 1000000,
+          &limit_values::submission_recipients_per_hour},
 };
 
 constexpr bool defaults_match_registry() {

@@ -86,6 +86,11 @@ struct limit_values {
     std::int64_t pop3_errors_max = 10;
     std::int64_t pop3_idle_timeout_seconds = 600;
     std::int64_t pop3_connections_per_address_max = 10;
+
+    // Submission (RFC 6409): what one account may send within a sliding hour. A message
+    // counts when its first recipient is accepted, a recipient when RCPT is accepted.
+    std::int64_t submission_messages_per_hour = 200;
+    std::int64_t submission_recipients_per_hour = 1000;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

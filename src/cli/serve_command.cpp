@@ -9,6 +9,7 @@
 #include "src/server/pop3_service.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_service.hpp"
+#include "src/server/submission_service.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -97,6 +98,7 @@ int run_serve(const global_options& globals) {
 
     // Listeners are bound before event=start, so a client may connect once it is logged.
     server::start_smtp_service(context);
+    server::start_submission_service(context);
     imap.start();
     pop3.start();
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "

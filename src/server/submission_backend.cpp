@@ -1,0 +1,143 @@
+// Submission backend of `skrynka serve`; see submission_backend.hpp.
+#include "src/server/submission_backend.hpp"
+
+#include "src/auth/account_unlock.hpp"
+#include "src/logging/logging.hpp"
+#include "src/message/sealed_message.hpp"
+
+#include <chrono>
+#include <exception>
+#include <spdlog/spdlog.h>
+
+namespace skrynka::app::server {
+
+namespace {
+
+std::int64_t seconds_since_epoch() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+submission_backend::submission_backend(server_context& context)
+    : context_(context), local_(context),
+      throttle_(static_cast<std::size_t>(context.settings().limits.login_failures_max),
+                std::chrono::seconds(context.settings().limits.login_failure_window_seconds)),
+      send_rate_(static_cast<std::size_t>(context.settings().limits.submission_messages_per_hour),
+                 static_cast<std::size_t>(context.settings().limits.submission_recipients_per_hour),
+                 std::chrono::hours(1)) {}
+
+boost::asio::awaitable<net::recipient_check>
+submission_backend::check_recipient(const smtp::envelope& transaction,
+                                    const smtp::mailbox& recipient) {
+    net::recipient_check check = co_await local_.check_recipient(transaction, recipient);
+    if (check.decision == smtp::recipient_decision::relay_denied) {
+        co_return net::recipient_check{smtp::recipient_decision::remote_unavailable};
+    }
+    if (check.decision != smtp::recipient_decision::accept) {
+        co_return check;
+    }
+
+    const policies::send_rate_decision rate =
+        send_rate_.take_recipient(transaction.sender_account, transaction.recipients.empty());
+    switch (rate) {
+    case policies::send_rate_decision::allowed:
+        co_return check;
+    case policies::send_rate_decision::too_many_messages:
+        spdlog::warn("event=rate_limited session={} user={} limit=messages_per_hour",
+                     transaction.session_id, transaction.authenticated_user);
+        co_return net::recipient_check{smtp::recipient_decision::message_rate_exceeded};
+    case policies::send_rate_decision::too_many_recipients:
+        spdlog::warn("event=rate_limited session={} user={} limit=recipients_per_hour",
+                     transaction.session_id, transaction.authenticated_user);
+        co_return net::recipient_check{smtp::recipient_decision::recipient_rate_exceeded};
+    }
+    co_return net::recipient_check{smtp::recipient_decision::temporary_failure};
+}
+
+boost::asio::awaitable<bool> submission_backend::store_sent_copy(const smtp::envelope& transaction,
+                                                                 const std::string& message) {
+    try {
+        const std::shared_ptr<account_mailbox> mailbox =
+            co_await context_.mailboxes().find(transaction.sender_account);
+        message::message_attributes attributes;
+        attributes.internal_date = seconds_since_epoch();
+        attributes.flags = storage::flag::seen;
+        const storage::message_uid uid = co_await mailbox->seal_and_append(
+            [&message, &mailbox, &attributes] {
+                return message::seal_message(message, mailbox->public_key(), attributes);
+            },
+            delivery_target::sent);
+        spdlog::info("event=sent_copy_stored session={} queue_id={} account={} uid={} size={}",
+                     transaction.session_id, transaction.queue_id, transaction.sender_account, uid,
+                     message.size());
+        co_return true;
+    } catch (const std::exception& error) {
+        spdlog::error("event=sent_copy_failed session={} queue_id={} account={} error={}",
+                      transaction.session_id, transaction.queue_id, transaction.sender_account,
+                      logging::log_value(error.what()));
+    }
+    co_return false;
+}
+
+boost::asio::awaitable<std::vector<smtp::delivery_status>>
+submission_backend::deliver(const smtp::envelope& transaction, std::string message) {
+    if (!co_await store_sent_copy(transaction, message)) {
+        co_return std::vector<smtp::delivery_status>(transaction.recipients.size(),
+                                                     smtp::delivery_status::temporary_failure);
+    }
+    co_return co_await local_.deliver(transaction, std::move(message));
+}
+
+boost::asio::awaitable<smtp::auth_outcome>
+submission_backend::authenticate(const std::string& remote_address, const std::string& login_name,
+                                 const crypto::secret_bytes& password) {
+    // TODO: record logins in the audit log (storage::login_success_entry and
+    // login_failure_entry with audit_protocol::submission) once serve has an audit writer
+    // that any thread may use.
+    const std::string user = logging::log_value(login_name);
+    if (!throttle_.allowed(remote_address)) {
+        spdlog::warn("event=login_refused proto=submission remote={} reason=rate_limited user={}",
+                     remote_address, user);
+        co_return smtp::failed_auth(smtp::auth_status::rate_limited);
+    }
+
+    const policies::limit_values& limits = context_.settings().limits;
+    const crypto::argon2_params unknown_user_params{
+        static_cast<std::uint64_t>(limits.argon2_ops),
+        static_cast<std::uint64_t>(limits.argon2_memory_kib) * 1024};
+    smtp::auth_outcome outcome;
+    try {
+        outcome = co_await context_.directory_executor().run([&] {
+            smtp::auth_outcome result;
+            std::optional<auth::unlocked_account> unlocked = auth::unlock_account(
+                context_.directory(), login_name, password, unknown_user_params);
+            if (!unlocked) {
+                return result;
+            }
+            // The secret key is not needed to send: the Sent copy is sealed to the public
+            // key. It is wiped when `unlocked` goes out of scope here.
+            result.status = smtp::auth_status::success;
+            result.account = unlocked->account;
+            result.user = unlocked->address;
+            result.sender_addresses = context_.directory().list_aliases(unlocked->account);
+            result.sender_addresses.push_back(unlocked->address);
+            return result;
+        });
+    } catch (const std::exception& error) {
+        spdlog::error("event=login_error proto=submission remote={} user={} error={}",
+                      remote_address, user, logging::log_value(error.what()));
+        co_return smtp::failed_auth(smtp::auth_status::temporary_failure);
+    }
+
+    if (outcome.status != smtp::auth_status::success) {
+        throttle_.record_failure(remote_address);
+        spdlog::warn("event=login_failed proto=submission remote={} user={}", remote_address,
+                     user);
+    }
+    co_return outcome;
+}
+
+} // namespace skrynka::app::server

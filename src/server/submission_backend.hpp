@@ -1,0 +1,53 @@
+// The backend of the submission listeners (RFC 6409, ports 587 and 465) of `skrynka
+// serve`: AUTH through the account's key slots, per-account sending rates, local
+// recipients delivered like inbound mail, and a sealed copy in the sender's Sent mailbox.
+//
+// Remote recipients are refused with 550 5.7.1, because there is no outbound queue yet.
+// TODO: queue remote recipients (encrypted under a queue key) and deliver them.
+#pragma once
+
+#include "policies/login_throttle.hpp"
+#include "policies/send_rate.hpp"
+#include "src/net/smtp_backend.hpp"
+#include "src/server/server_context.hpp"
+#include "src/server/smtp_receiver.hpp"
+
+namespace skrynka::app::server {
+
+class submission_backend final : public net::smtp_backend {
+  public:
+    // `context` must outlive the backend.
+    explicit submission_backend(server_context& context);
+
+    // Checks a recipient of an authenticated transaction: a local address as port 25
+    // does (unknown_user when it does not exist), a remote one gets remote_unavailable.
+    // An accepted recipient is then counted against the account's sending rate.
+    boost::asio::awaitable<net::recipient_check>
+    check_recipient(const smtp::envelope& transaction, const smtp::mailbox& recipient) override;
+
+    // Stores a copy sealed to the sender in the Sent mailbox with \Seen, then delivers
+    // to the local recipients as smtp_receiver does. When the Sent copy fails, every
+    // recipient is temporary_failure, so the client keeps the message and retries.
+    boost::asio::awaitable<std::vector<smtp::delivery_status>>
+    deliver(const smtp::envelope& transaction, std::string message) override;
+
+    // Unlocks the account with the password (login or app password) on the directory
+    // executor, refusing addresses with too many failed logins first. On success the
+    // outcome lists the account's primary address and aliases as its sender addresses.
+    boost::asio::awaitable<smtp::auth_outcome>
+    authenticate(const std::string& remote_address, const std::string& login_name,
+                 const crypto::secret_bytes& password) override;
+
+  private:
+    boost::asio::awaitable<bool> store_sent_copy(const smtp::envelope& transaction,
+                                                 const std::string& message);
+
+    server_context& context_;
+    smtp_receiver local_;
+    // NOTE: this counts failures of submission logins only. POP3 keeps its own
+    // login_throttle, so a guesser may spread attempts over both until they share one.
+    policies::login_throttle throttle_;
+    policies::send_rate_limiter send_rate_;
+};
+
+} // namespace skrynka::app::server
