@@ -84,11 +84,16 @@ boost::asio::awaitable<bool> submission_backend::store_sent_copy(const smtp::env
 
 boost::asio::awaitable<std::vector<smtp::delivery_status>>
 submission_backend::deliver(const smtp::envelope& transaction, std::string message) {
-    if (!co_await store_sent_copy(transaction, message)) {
+    // The co_await results go into named values first. Built by GCC 12, the form
+    // "if (!co_await ...) co_return ...;" died here with SIGILL at the first message.
+    const bool stored = co_await store_sent_copy(transaction, message);
+    if (!stored) {
         co_return std::vector<smtp::delivery_status>(transaction.recipients.size(),
                                                      smtp::delivery_status::temporary_failure);
     }
-    co_return co_await local_.deliver(transaction, std::move(message));
+    std::vector<smtp::delivery_status> results =
+        co_await local_.deliver(transaction, std::move(message));
+    co_return results;
 }
 
 boost::asio::awaitable<smtp::auth_outcome>
