@@ -139,7 +139,7 @@ void session::handle_sasl_response(const net::line& line, session_output& out) {
         return;
     }
     if (line.text == "*") {
-        // RFC 4954 §4: the client cancels the exchange with "*", answered with 501.
+        // RFC 4954 §4: the client cancels the exchange with "*", and the reply is 501.
         sasl_username_.clear();
         error_reply(out, errc::auth_cancelled);
         return;
@@ -161,8 +161,8 @@ void session::decode_plain(std::string_view response, session_output& out) {
     auto decoded = auth::decode_sasl_plain(response);
     if (const auto* error = std::get_if<auth::sasl_error>(&decoded)) {
         if (*error == auth::sasl_error::authorization_denied) {
-            // Acting as another user is never permitted, which RFC 4954 §6 answers with
-            // the same 535 as wrong credentials.
+            // No user may act as another, so the reply is the 535 of wrong credentials
+            // (RFC 4954 §6).
             ++counters_.auth_failures;
             out.events.emplace_back("event=auth_failed reason=authorization_denied");
             error_reply(out, errc::auth_failed);

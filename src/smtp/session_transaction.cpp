@@ -112,8 +112,8 @@ void session::handle_mail(const command_line& command, session_output& out) {
     }
 
     if (config_.submission) {
-        // RFC 6409 §6.1: the MSA checks that the sender is one the user may use. The null
-        // path is refused too, because a bounce from a user's client is a forgery.
+        // A user sends only as their own addresses, so a stolen password cannot forge
+        // other senders. The null path is rejected too, because users send no bounces.
         const std::optional<mailbox>& sender = arguments.address.address;
         if (!sender || !is_own_address(sender->text(), authenticated_->sender_addresses)) {
             error_reply(out, errc::sender_not_owned);

@@ -1,7 +1,6 @@
-// What a message submitted on ports 587 and 465 must satisfy, and what the server adds
-// to it (RFC 6409 §8): the envelope sender and the header From and Sender must be
-// addresses of the authenticated account, and a missing Date or Message-ID is added.
-// Pure functions over bytes.
+// Rules for messages submitted on ports 587 and 465. The envelope sender and the header
+// From and Sender must be addresses of the authenticated account, and the server adds a
+// missing Date or Message-ID (RFC 6409 §8). Pure functions over bytes.
 #pragma once
 
 #include "src/smtp/error.hpp"
@@ -27,7 +26,8 @@ std::optional<errc> check_header_senders(std::string_view message,
                                          const std::vector<std::string>& own_addresses);
 
 // Returns the header lines to put in front of message so that it has a Date and a
-// Message-ID (RFC 6409 §8.2 and §8.3), each ending in CR LF; empty when it has both.
+// Message-ID (RFC 6409 §8.2 and §8.3), each ending in CR LF, or an empty string when it
+// has both.
 // The Message-ID is "<random@hostname>" with 128 random bits.
 std::string missing_header_fields(std::string_view message, std::string_view hostname,
                                   std::chrono::system_clock::time_point now);
