@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from skrynka_cli import (FAST_ARGON2, BINARY, check, check_equal, check_in, init_instance, main,
+from skrynka_cli import (FAST_ARGON2, check, check_equal, check_in, init_instance, main,
                          run_ok, server_process, test)
 
 HOST = "127.0.0.1"
@@ -297,10 +297,8 @@ def sasl_plain_and_login_edge_cases(folder):
         client.sock.close()
 
     client = raw_submission(server, implicit_tls=False)
-    client.sock.sendall(b"AUTH PLAIN\r\n")
-    check_equal(client.sock.recv(16) if not client.buffer else client.buffer, b"334 \r\n",
-                "empty PLAIN challenge")
-    client.buffer = b""
+    # The reply reader splits at CR LF, so b"334 " means exactly "334 " CR LF on the wire.
+    check_equal(client.command(b"AUTH PLAIN"), (334, b"334 "), "empty PLAIN challenge")
     check_equal(client.command(plain("", ALICE, password))[0], 235, "PLAIN after the challenge")
     client.sock.close()
 
@@ -369,6 +367,56 @@ def swaks_submits_over_starttls(folder):
         capture_output=True, text=True, timeout=120)
     check(forged.returncode != 0, "swaks with a forged From succeeded")
     check_in("553 5.7.1", forged.stdout, "swaks transcript")
+    server.stop()
+
+
+@test
+def sent_copy_recreates_a_deleted_sent_mailbox(folder):
+    server = instance(folder)
+    client = imaplib.IMAP4_SSL(HOST, server.imaps_port, ssl_context=server.tls_context(),
+                               timeout=30)
+    client.login(ALICE, PASSWORDS[ALICE])
+    check_equal(client.delete("Sent")[0], "OK", "DELETE Sent")
+    client.logout()
+
+    with server.starttls_client() as smtp:
+        smtp.login(ALICE, PASSWORDS[ALICE])
+        smtp.sendmail(ALICE, [BOB], message_text(ALICE, BOB, "after delete", "x"))
+
+    client = imaplib.IMAP4_SSL(HOST, server.imaps_port, ssl_context=server.tls_context(),
+                               timeout=30)
+    client.login(ALICE, PASSWORDS[ALICE])
+    status, listing = client.list('""', "Sent")
+    client.logout()
+    check_equal(status, "OK", "LIST Sent")
+    check(listing and b"\\Sent" in listing[0], f"Sent mailbox without \\Sent: {listing!r}")
+    check_equal(len(server.mailbox(ALICE, "Sent")), 1, "messages in the new Sent")
+    server.stop()
+
+
+@test
+def starttls_drops_pipelined_cleartext(folder):
+    server = instance(folder)
+    client = raw_client(socket.create_connection((HOST, server.submission_port), timeout=30))
+    check_equal(client.read_reply()[0], 220, "greeting")
+    check_equal(client.command(b"EHLO client.example.net")[0], 250, "EHLO")
+    client.sock.sendall(b"STARTTLS\r\nAUTH PLAIN " + plain("", ALICE, PASSWORDS[ALICE]) +
+                        b"\r\nMAIL FROM:<alice@example.org>\r\n")
+    check_equal(client.read_reply()[0], 220, "STARTTLS")
+    check_equal(client.buffer, b"", "cleartext after the STARTTLS reply")
+    client.sock = server.tls_context().wrap_socket(client.sock)
+    client.sock.settimeout(1)
+    try:
+        early = client.sock.recv(4096)
+    except socket.timeout:
+        early = b""
+    check_equal(early, b"", "replies to the injected commands")
+    client.sock.settimeout(30)
+    check_equal(client.command(b"MAIL FROM:<alice@example.org>")[0], 503, "MAIL before EHLO")
+    check_equal(client.command(b"EHLO client.example.net")[0], 250, "EHLO in TLS")
+    check_equal(client.command(b"MAIL FROM:<alice@example.org>")[0], 530,
+                "MAIL without AUTH in this TLS session")
+    client.sock.close()
     server.stop()
 
 
