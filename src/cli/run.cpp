@@ -6,6 +6,7 @@
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
 #include "src/cli/printable_text.hpp"
+#include "src/cli/queue_command.hpp"
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
 #include "src/config/config_error.hpp"
@@ -44,6 +45,7 @@ int run(int argc, char** argv) {
     add_serve_command(app, globals, action);
     add_user_command(app, globals, action);
     add_audit_command(app, globals, action);
+    add_queue_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

@@ -21,8 +21,9 @@ std::int64_t seconds_since_epoch() {
 
 } // namespace
 
-submission_backend::submission_backend(server_context& context)
-    : context_(context), local_(context),
+submission_backend::submission_backend(server_context& context, storage::outbound_queue& queue,
+                                       storage::executor& queue_executor)
+    : context_(context), queue_(queue), queue_executor_(queue_executor), local_(context),
       throttle_(static_cast<std::size_t>(context.settings().limits.login_failures_max),
                 std::chrono::seconds(context.settings().limits.login_failure_window_seconds)),
       send_rate_(static_cast<std::size_t>(context.settings().limits.submission_messages_per_hour),
@@ -34,7 +35,8 @@ submission_backend::check_recipient(const smtp::envelope& transaction,
                                     const smtp::mailbox& recipient) {
     net::recipient_check check = co_await local_.check_recipient(transaction, recipient);
     if (check.decision == smtp::recipient_decision::relay_denied) {
-        co_return net::recipient_check{smtp::recipient_decision::remote_unavailable};
+        // An authenticated user may send anywhere; route 0 marks the outbound queue.
+        check = net::recipient_check{smtp::recipient_decision::accept, 0};
     }
     if (check.decision != smtp::recipient_decision::accept) {
         co_return check;
@@ -91,9 +93,74 @@ submission_backend::deliver(const smtp::envelope& transaction, std::string messa
         co_return std::vector<smtp::delivery_status>(transaction.recipients.size(),
                                                      smtp::delivery_status::temporary_failure);
     }
-    std::vector<smtp::delivery_status> results =
-        co_await local_.deliver(transaction, std::move(message));
+
+    smtp::envelope local = transaction;
+    local.recipients.clear();
+    local.recipient_routes.clear();
+    for (std::size_t i = 0; i < transaction.recipients.size(); ++i) {
+        if (transaction.recipient_routes.at(i) != 0) {
+            local.recipients.push_back(transaction.recipients[i]);
+            local.recipient_routes.push_back(transaction.recipient_routes[i]);
+        }
+    }
+    const bool remote_queued = co_await queue_remote(transaction, message);
+    std::vector<smtp::delivery_status> local_results;
+    if (!local.recipients.empty()) {
+        local_results = co_await local_.deliver(local, std::move(message));
+    }
+
+    std::vector<smtp::delivery_status> results;
+    std::size_t next_local = 0;
+    for (std::size_t i = 0; i < transaction.recipients.size(); ++i) {
+        if (transaction.recipient_routes[i] == 0) {
+            results.push_back(remote_queued ? smtp::delivery_status::delivered
+                                            : smtp::delivery_status::temporary_failure);
+        } else {
+            results.push_back(next_local < local_results.size()
+                                  ? local_results[next_local]
+                                  : smtp::delivery_status::temporary_failure);
+            ++next_local;
+        }
+    }
     co_return results;
+}
+
+boost::asio::awaitable<bool> submission_backend::queue_remote(const smtp::envelope& transaction,
+                                                              const std::string& message) {
+    storage::queued_message envelope;
+    envelope.sender = transaction.sender ? transaction.sender->text() : std::string();
+    envelope.sender_account = transaction.sender_account;
+    for (std::size_t i = 0; i < transaction.recipients.size(); ++i) {
+        if (transaction.recipient_routes.at(i) == 0) {
+            envelope.recipients.push_back(transaction.recipients[i].text());
+        }
+    }
+    if (envelope.recipients.empty()) {
+        co_return true;
+    }
+    // Return-Path belongs to the final delivery (RFC 5321 §4.4), so the queued copy
+    // starts at our Received field.
+    std::string_view outbound = message;
+    if (outbound.starts_with("Return-Path:")) {
+        outbound.remove_prefix(std::min(outbound.size(), outbound.find("\r\n") + 2));
+    }
+
+    try {
+        const std::vector<storage::queue_entry_id> ids = co_await queue_executor_.run(
+            [this, &envelope, outbound] {
+                return queue_.add(envelope, outbound, seconds_since_epoch());
+            });
+        for (const storage::queue_entry_id id : ids) {
+            spdlog::info("event=queued session={} queue_id={} entry={} recipients={} size={}",
+                         transaction.session_id, transaction.queue_id, id,
+                         envelope.recipients.size(), message.size());
+        }
+        co_return true;
+    } catch (const std::exception& error) {
+        spdlog::error("event=queue_failed session={} queue_id={} error={}", transaction.session_id,
+                      transaction.queue_id, logging::log_value(error.what()));
+    }
+    co_return false;
 }
 
 boost::asio::awaitable<smtp::auth_outcome>

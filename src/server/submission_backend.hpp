@@ -2,8 +2,7 @@
 // serve`: AUTH through the account's key slots, per-account sending rates, local
 // recipients delivered like inbound mail, and a sealed copy in the sender's Sent mailbox.
 //
-// Remote recipients are refused with 550 5.7.1, because there is no outbound queue yet.
-// TODO: queue remote recipients (encrypted under a queue key) and deliver them.
+// Remote recipients go into the outbound queue (queue.db), durable before the 250.
 #pragma once
 
 #include "policies/login_throttle.hpp"
@@ -11,23 +10,29 @@
 #include "src/net/smtp_backend.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_receiver.hpp"
+#include "storage/executor.hpp"
+#include "storage/outbound_queue.hpp"
 
 namespace skrynka::app::server {
 
 class submission_backend final : public net::smtp_backend {
   public:
-    // `context` must outlive the backend.
-    explicit submission_backend(server_context& context);
+    // `context` and `queue` must outlive the backend; `queue` is used only on
+    // `queue_executor`.
+    submission_backend(server_context& context, storage::outbound_queue& queue,
+                       storage::executor& queue_executor);
 
     // Checks a recipient of an authenticated transaction: a local address as port 25
-    // does (unknown_user when it does not exist), a remote one gets remote_unavailable.
-    // An accepted recipient is then counted against the account's sending rate.
+    // does (unknown_user when it does not exist), a remote one is accepted with route 0
+    // for the outbound queue. An accepted recipient is then counted against the
+    // account's sending rate.
     boost::asio::awaitable<net::recipient_check>
     check_recipient(const smtp::envelope& transaction, const smtp::mailbox& recipient) override;
 
-    // Stores a copy sealed to the sender in the Sent mailbox with \Seen, then delivers
-    // to the local recipients as smtp_receiver does. When the Sent copy fails, every
-    // recipient is temporary_failure, so the client keeps the message and retries.
+    // Stores a copy sealed to the sender in the Sent mailbox with \Seen, queues the
+    // remote recipients and delivers to the local ones as smtp_receiver does. When the
+    // Sent copy fails, every recipient is temporary_failure, so the client keeps the
+    // message and retries.
     boost::asio::awaitable<std::vector<smtp::delivery_status>>
     deliver(const smtp::envelope& transaction, std::string message) override;
 
@@ -41,8 +46,12 @@ class submission_backend final : public net::smtp_backend {
   private:
     boost::asio::awaitable<bool> store_sent_copy(const smtp::envelope& transaction,
                                                  const std::string& message);
+    boost::asio::awaitable<bool> queue_remote(const smtp::envelope& transaction,
+                                              const std::string& message);
 
     server_context& context_;
+    storage::outbound_queue& queue_;
+    storage::executor& queue_executor_;
     smtp_receiver local_;
     // NOTE: this counts failures of submission logins only. POP3 keeps its own
     // login_throttle, so a guesser may spread attempts over both until they share one.

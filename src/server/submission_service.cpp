@@ -3,7 +3,9 @@
 
 #include "src/net/listener.hpp"
 #include "src/net/smtp_connection.hpp"
+#include "src/config/instance_paths.hpp"
 #include "src/server/submission_backend.hpp"
+#include "storage/key_file.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/strand.hpp>
@@ -16,8 +18,12 @@ namespace {
 
 // Objects that live as long as the server context.
 struct submission_runtime {
-    explicit submission_runtime(server_context& context) : backend(context) {}
+    submission_runtime(server_context& context, storage::outbound_queue opened_queue)
+        : queue(std::move(opened_queue)), queue_executor(context.blocking_pool()),
+          backend(context, queue, queue_executor) {}
 
+    storage::outbound_queue queue;
+    storage::executor queue_executor;
     submission_backend backend;
     net::smtp_service starttls_service;
     net::smtp_service implicit_tls_service;
@@ -73,7 +79,12 @@ void start_submission_service(server_context& context) {
             "offered only over TLS: set tls.certificate and tls.private_key, or clear both lists");
     }
 
-    auto runtime = std::make_shared<submission_runtime>(context);
+    const config::instance_paths paths =
+        config::instance_paths::under(context.settings().server.state_dir);
+    storage::outbound_queue queue = storage::outbound_queue::open(
+        paths.queue_database, storage::read_storage_key(paths.storage_key),
+        storage::open_mode::open_or_create);
+    auto runtime = std::make_shared<submission_runtime>(context, std::move(queue));
     configure(runtime->starttls_service, context, runtime->backend);
     runtime->starttls_service.proto = "submission";
     configure(runtime->implicit_tls_service, context, runtime->backend);
