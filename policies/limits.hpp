@@ -91,6 +91,12 @@ struct limit_values {
     // counts when its first recipient is accepted, a recipient when RCPT is accepted.
     std::int64_t submission_messages_per_hour = 200;
     std::int64_t submission_recipients_per_hour = 1000;
+    // Outbound delivery: the wait before the first retry after a temporary failure, which
+    // doubles with each attempt up to 4 hours, and the age at which a message that still
+    // failed only temporarily is bounced. RFC 5321 §4.5.4.1 suggests at least 30 minutes
+    // between retries and giving up after 4 to 5 days.
+    std::int64_t delivery_retry_seconds = 1800;
+    std::int64_t delivery_max_age_hours = 120;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

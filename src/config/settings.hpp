@@ -6,6 +6,7 @@
 #include "src/config/listen_address.hpp"
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,13 @@ struct listen_settings {
     std::vector<listen_address> admin;
 };
 
+// Outbound delivery. mx_override maps a recipient domain (lowercase) to the address that
+// takes its mail in place of its MX hosts, for tests and for split setups:
+// [delivery.mx_override] example.net = "127.0.0.1:2626".
+struct delivery_settings {
+    std::map<std::string, listen_address> mx_override;
+};
+
 struct settings {
     // The config file the settings came from, absolute.
     std::filesystem::path file;
@@ -48,6 +56,7 @@ struct settings {
     tls_settings tls;
     listen_settings listen;
     policies::limit_values limits;
+    delivery_settings delivery;
     // One of trace, debug, info, warn, error, critical, off.
     std::string log_level = "info";
 };

@@ -4,6 +4,7 @@
 #include "src/net/listener.hpp"
 #include "src/net/smtp_connection.hpp"
 #include "src/config/instance_paths.hpp"
+#include "src/server/outbound_worker.hpp"
 #include "src/server/submission_backend.hpp"
 #include "storage/key_file.hpp"
 
@@ -20,11 +21,13 @@ namespace {
 struct submission_runtime {
     submission_runtime(server_context& context, storage::outbound_queue opened_queue)
         : queue(std::move(opened_queue)), queue_executor(context.blocking_pool()),
-          backend(context, queue, queue_executor) {}
+          backend(context, queue, queue_executor),
+          worker(std::make_shared<outbound_worker>(context, queue, queue_executor)) {}
 
     storage::outbound_queue queue;
     storage::executor queue_executor;
     submission_backend backend;
+    std::shared_ptr<outbound_worker> worker;
     net::smtp_service starttls_service;
     net::smtp_service implicit_tls_service;
     std::vector<std::unique_ptr<net::listener>> listeners;
@@ -93,6 +96,8 @@ void start_submission_service(server_context& context) {
 
     add_listener(*runtime, context, listen.submission, runtime->starttls_service);
     add_listener(*runtime, context, listen.submission_tls, runtime->implicit_tls_service);
+
+    runtime->worker->start();
 
     context.on_stop([runtime = runtime.get()] {
         for (const auto& listener : runtime->listeners) {
