@@ -318,3 +318,34 @@ TEST_CASE("TLS listeners require certificate and key", "[config][load]") {
             "a.toml: tls.private_key: missing, but imap.listen_tls lists addresses");
     REQUIRE_NOTHROW(load_config("a.toml", {"imap.listen_tls="}));
 }
+
+TEST_CASE("config reads delivery mx overrides", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal +
+                                                       "[delivery.mx_override]\n"
+                                                       "\"Example.NET\" = \"127.0.0.1:2626\"\n");
+    settings loaded = load_config(file, {"delivery.mx_override.example.com=[::1]:2727"});
+    REQUIRE(loaded.delivery.mx_override.size() == 2);
+    CHECK(loaded.delivery.mx_override.at("example.net").host == "127.0.0.1");
+    CHECK(loaded.delivery.mx_override.at("example.net").port == 2626);
+    CHECK(loaded.delivery.mx_override.at("example.com").host == "::1");
+
+    // An override replaces the file's entry for the same domain.
+    settings replaced = load_config(file, {"delivery.mx_override.Example.NET=127.0.0.2:25"});
+    CHECK(replaced.delivery.mx_override.at("example.net").host == "127.0.0.2");
+}
+
+TEST_CASE("config rejects bad delivery overrides", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal);
+    CHECK(failure_of(file, {"delivery.mx_override.example.net=mail.example.net:25"})
+              .message.find("delivery.mx_override.example.net") != std::string::npos);
+    CHECK(failure_of(file, {"delivery.mx_override.bad_domain!=127.0.0.1:25"})
+              .message.find("invalid domain") != std::string::npos);
+
+    const auto unknown = folder.write("unknown.toml", minimal + "[delivery]\nretries = 3\n");
+    CHECK(failure_of(unknown).message.find("delivery.retries") != std::string::npos);
+    const auto number = folder.write("number.toml",
+                                     minimal + "[delivery.mx_override]\n\"example.net\" = 25\n");
+    CHECK(failure_of(number).message.find("expected a string") != std::string::npos);
+}
