@@ -3,6 +3,7 @@
 #include "crypto/secret.hpp"
 #include "src/cli/audit_command.hpp"
 #include "src/cli/cli_error.hpp"
+#include "src/cli/dkim_command.hpp"
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
 #include "src/cli/printable_text.hpp"
@@ -46,6 +47,7 @@ int run(int argc, char** argv) {
     add_user_command(app, globals, action);
     add_audit_command(app, globals, action);
     add_queue_command(app, globals, action);
+    add_dkim_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

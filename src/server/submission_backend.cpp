@@ -13,6 +13,16 @@ namespace skrynka::app::server {
 
 namespace {
 
+std::string lowercase_ascii(std::string_view text) {
+    std::string result(text);
+    for (char& c : result) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return result;
+}
+
 std::int64_t seconds_since_epoch() {
     return std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -22,8 +32,10 @@ std::int64_t seconds_since_epoch() {
 } // namespace
 
 submission_backend::submission_backend(server_context& context, storage::outbound_queue& queue,
-                                       storage::executor& queue_executor)
-    : context_(context), queue_(queue), queue_executor_(queue_executor), local_(context),
+                                       storage::executor& queue_executor,
+                                       std::map<std::string, std::vector<delivery::dkim_key>> dkim_keys)
+    : context_(context), queue_(queue), dkim_keys_(std::move(dkim_keys)),
+      queue_executor_(queue_executor), local_(context),
       throttle_(static_cast<std::size_t>(context.settings().limits.login_failures_max),
                 std::chrono::seconds(context.settings().limits.login_failure_window_seconds)),
       send_rate_(static_cast<std::size_t>(context.settings().limits.submission_messages_per_hour),
@@ -125,6 +137,22 @@ submission_backend::deliver(const smtp::envelope& transaction, std::string messa
     co_return results;
 }
 
+std::string submission_backend::with_dkim_signatures(const smtp::envelope& transaction,
+                                                     std::string_view message) const {
+    const auto found = transaction.sender ? dkim_keys_.find(lowercase_ascii(transaction.sender->domain))
+                                          : dkim_keys_.end();
+    if (found == dkim_keys_.end()) {
+        return std::string(message);
+    }
+    // The signatures go in front of our Received field; each covers the same fields.
+    std::string signatures;
+    const auto now = std::chrono::system_clock::now();
+    for (const delivery::dkim_key& key : found->second) {
+        signatures += delivery::sign_message(message, key, now);
+    }
+    return signatures + std::string(message);
+}
+
 boost::asio::awaitable<bool> submission_backend::queue_remote(const smtp::envelope& transaction,
                                                               const std::string& message) {
     storage::queued_message envelope;
@@ -147,8 +175,9 @@ boost::asio::awaitable<bool> submission_backend::queue_remote(const smtp::envelo
 
     try {
         const std::vector<storage::queue_entry_id> ids = co_await queue_executor_.run(
-            [this, &envelope, outbound] {
-                return queue_.add(envelope, outbound, seconds_since_epoch());
+            [this, &envelope, &transaction, outbound] {
+                const std::string signed_message = with_dkim_signatures(transaction, outbound);
+                return queue_.add(envelope, signed_message, seconds_since_epoch());
             });
         for (const storage::queue_entry_id id : ids) {
             spdlog::info("event=queued session={} queue_id={} entry={} recipients={} size={}",

@@ -7,6 +7,7 @@
 
 #include "policies/login_throttle.hpp"
 #include "policies/send_rate.hpp"
+#include "src/delivery/dkim.hpp"
 #include "src/net/smtp_backend.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_receiver.hpp"
@@ -19,8 +20,10 @@ class submission_backend final : public net::smtp_backend {
   public:
     // `context` and `queue` must outlive the backend; `queue` is used only on
     // `queue_executor`.
+    // Mail to the queue is DKIM-signed with every key of dkim_keys for the sender's domain.
     submission_backend(server_context& context, storage::outbound_queue& queue,
-                       storage::executor& queue_executor);
+                       storage::executor& queue_executor,
+                       std::map<std::string, std::vector<delivery::dkim_key>> dkim_keys);
 
     // Checks a recipient of an authenticated transaction: a local address as port 25
     // does (unknown_user when it does not exist), a remote one is accepted with route 0
@@ -46,11 +49,14 @@ class submission_backend final : public net::smtp_backend {
   private:
     boost::asio::awaitable<bool> store_sent_copy(const smtp::envelope& transaction,
                                                  const std::string& message);
+    std::string with_dkim_signatures(const smtp::envelope& transaction,
+                                     std::string_view message) const;
     boost::asio::awaitable<bool> queue_remote(const smtp::envelope& transaction,
                                               const std::string& message);
 
     server_context& context_;
     storage::outbound_queue& queue_;
+    std::map<std::string, std::vector<delivery::dkim_key>> dkim_keys_;
     storage::executor& queue_executor_;
     smtp_receiver local_;
     // NOTE: this counts failures of submission logins only. POP3 keeps its own

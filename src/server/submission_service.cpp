@@ -11,6 +11,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/strand.hpp>
 #include <memory>
+#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 namespace skrynka::app::server {
@@ -19,9 +20,10 @@ namespace {
 
 // Objects that live as long as the server context.
 struct submission_runtime {
-    submission_runtime(server_context& context, storage::outbound_queue opened_queue)
+    submission_runtime(server_context& context, storage::outbound_queue opened_queue,
+                       std::map<std::string, std::vector<delivery::dkim_key>> dkim_keys)
         : queue(std::move(opened_queue)), queue_executor(context.blocking_pool()),
-          backend(context, queue, queue_executor),
+          backend(context, queue, queue_executor, std::move(dkim_keys)),
           worker(std::make_shared<outbound_worker>(context, queue, queue_executor)) {}
 
     storage::outbound_queue queue;
@@ -87,7 +89,14 @@ void start_submission_service(server_context& context) {
     storage::outbound_queue queue = storage::outbound_queue::open(
         paths.queue_database, storage::read_storage_key(paths.storage_key),
         storage::open_mode::open_or_create);
-    auto runtime = std::make_shared<submission_runtime>(context, std::move(queue));
+    auto dkim_keys = delivery::load_dkim_keys(paths.keys_dir / "dkim");
+    for (const auto& [domain, keys] : dkim_keys) {
+        for (const delivery::dkim_key& key : keys) {
+            spdlog::info("event=dkim_key_loaded domain={} selector={}", domain, key.selector);
+        }
+    }
+    auto runtime =
+        std::make_shared<submission_runtime>(context, std::move(queue), std::move(dkim_keys));
     configure(runtime->starttls_service, context, runtime->backend);
     runtime->starttls_service.proto = "submission";
     configure(runtime->implicit_tls_service, context, runtime->backend);

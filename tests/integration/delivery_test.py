@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 
+import dkim
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -107,6 +108,41 @@ def message_reaches_the_sink(folder):
     server.stop()
     target.stop()
     check_equal(server.files_containing(body.encode()), [], "files with the body in plaintext")
+
+
+@test
+def dkim_signatures_verify_at_the_sink(folder):
+    target = sink()
+    server = instance(folder, overrides=["limits.delivery_retry_seconds=1"],
+                      sink_port=target.port, dkim_selector="s2026")
+    check_equal(sorted(server.dkim_records),
+                ["s2026-ed25519._domainkey.example.org.", "s2026-rsa._domainkey.example.org."],
+                "DNS record names")
+    check_in("k=ed25519; p=", server.dkim_records["s2026-ed25519._domainkey.example.org."],
+             "Ed25519 record")
+    submit(server, ["carol@example.net"], "signed  mail\t with  spaces ", "line one  \r\n\r\n\r\n")
+    content = wait_until(target.handler.received, "the signed message")[0][2]
+
+    def dns(name, timeout=5):
+        name = name.decode() if isinstance(name, bytes) else name
+        return server.dkim_records.get(name, "").encode()
+
+    signatures = re.findall(rb"(?m)^DKIM-Signature: v=1; a=([a-z0-9-]+);", content)
+    check_equal(sorted(signatures), [b"ed25519-sha256", b"rsa-sha256"], "signature algorithms")
+    verifier = dkim.DKIM(content)
+    for index in range(2):
+        check(verifier.verify(idx=index, dnsfunc=dns), f"signature {index} does not verify")
+    # A changed body must break both signatures; dkimpy reports that by returning False
+    # or by raising ValidationError.
+    tampered = content.replace(b"line one", b"line two")
+    for index in range(2):
+        try:
+            verified = dkim.DKIM(tampered).verify(idx=index, dnsfunc=dns)
+        except dkim.ValidationError:
+            verified = False
+        check(not verified, f"signature {index} verifies a changed body")
+    server.stop()
+    target.stop()
 
 
 @test

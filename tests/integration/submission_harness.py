@@ -36,7 +36,7 @@ def marker(name):
 class instance:
     """alice and bob on one serve with submission on 587 and 465 and IMAPS, on loopback."""
 
-    def __init__(self, folder, overrides=(), sink_port=None):
+    def __init__(self, folder, overrides=(), sink_port=None, dkim_selector=None):
         self.config = init_instance(folder, extra=["--hostname", "localhost"])
         self.state = os.path.dirname(self.config)
         for address, password in PASSWORDS.items():
@@ -46,6 +46,13 @@ class instance:
         added = run_ok("-c", self.config, *FAST_ARGON2, "user", "app-password", "add", ALICE,
                        "--label", "phone", stdin_text=PASSWORDS[ALICE] + "\n")
         self.app_password = re.search(r"[0-9a-z]{6}(-[0-9a-z]{6}){3}", added.stdout).group(0)
+        # The DNS TXT records `dkim generate` prints, by record name.
+        self.dkim_records = {}
+        if dkim_selector:
+            generated = run_ok("-c", self.config, "dkim", "generate", "example.org", dkim_selector)
+            for line in generated.stdout.splitlines():
+                name, _, value = line.partition(" IN TXT ")
+                self.dkim_records[name] = value.strip('"')
 
         self.submission_port = free_port()
         self.submissions_port = free_port()

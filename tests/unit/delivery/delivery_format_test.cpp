@@ -1,3 +1,4 @@
+#include "src/delivery/dkim.hpp"
 #include "src/delivery/dsn.hpp"
 #include "src/delivery/smtp_client.hpp"
 
@@ -44,4 +45,19 @@ TEST_CASE("bounce report structure", "[delivery][dsn]") {
     CHECK(report.find("Subject: hi\r\n") != std::string::npos);
     // Only the header section is returned, never the body.
     CHECK(report.find("secret body") == std::string::npos);
+}
+
+TEST_CASE("dkim relaxed body canonicalization", "[delivery][dkim]") {
+    CHECK(canonicalize_body_relaxed("line one  \r\n\r\n\r\n\r\n") == "line one\r\n");
+    CHECK(canonicalize_body_relaxed(" a \t b\r\n  \r\n") == " a b\r\n");
+    CHECK(canonicalize_body_relaxed("no end") == "no end\r\n");
+    CHECK(canonicalize_body_relaxed("") == "");
+    CHECK(canonicalize_body_relaxed("\r\n\r\n") == "");
+}
+
+TEST_CASE("dkim relaxed header canonicalization", "[delivery][dkim]") {
+    CHECK(canonicalize_header_relaxed("Subject :  signed  mail\t with\r\n\t spaces ") ==
+          "subject:signed mail with spaces\r\n");
+    CHECK(canonicalize_header_relaxed("From: alice@example.org") == "from:alice@example.org\r\n");
+    CHECK(canonicalize_header_relaxed("X-Empty:") == "x-empty:\r\n");
 }
