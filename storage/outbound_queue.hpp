@@ -36,7 +36,7 @@ struct queue_entry {
     std::string last_error;        // the last failure in one line, empty before any
 };
 
-// What to queue: the envelope and the message of one submitted transaction.
+// The envelope of one submitted transaction, for its remote recipients.
 struct queued_message {
     std::string sender;
     std::int64_t sender_account = 0;

@@ -35,7 +35,7 @@ struct generated_dkim_key {
 };
 
 // Makes a 2048-bit RSA key and an Ed25519 key for domain. Their selectors are
-// "SELECTOR-rsa" and "SELECTOR-ed25519", because one DNS name holds one key record.
+// "SELECTOR-rsa" and "SELECTOR-ed25519", because one DNS name publishes one key record.
 std::vector<generated_dkim_key> generate_dkim_keys(const std::string& domain,
                                                    const std::string& selector);
 
@@ -53,7 +53,7 @@ std::string canonicalize_header_relaxed(std::string_view field);
 std::string canonicalize_body_relaxed(std::string_view body);
 
 // Returns "DKIM-Signature: ..." CR LF for message (CR LF line ends) signed with key at
-// time now. The signed header fields are the usual content fields the message has.
+// time now. It signs the fields of RFC 6376 §5.4.1's list that the message has.
 std::string sign_message(std::string_view message, const dkim_key& key,
                          std::chrono::system_clock::time_point now);
 

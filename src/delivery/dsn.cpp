@@ -56,7 +56,7 @@ std::string format_bounce(const bounce_facts& facts, const std::string& original
     text += "Subject: Undelivered mail returned to sender\r\n";
     text += fmt::format("Date: {}\r\n", smtp::format_rfc5322_date(facts.now));
     text += fmt::format("Message-ID: <{}@{}>\r\n", token, facts.reporting_host);
-    // RFC 3834 §5: an automatic reply, so no one answers it automatically again.
+    // RFC 3834 §5: an automatic reply, so auto-responders do not reply to it again.
     text += "Auto-Submitted: auto-replied\r\n";
     text += "MIME-Version: 1.0\r\n";
     text += fmt::format("Content-Type: multipart/report; report-type=delivery-status;\r\n"
