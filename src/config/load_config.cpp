@@ -211,10 +211,19 @@ void collect_delivery_values(const toml::table& section, const std::string& disp
     for (auto&& [name_key, node] : section) {
         const std::string name(name_key.str());
         const std::string where = where_in_file(display_name, name_key.source());
+        if (const config_key* key = find_config_key("delivery", name)) {
+            std::string reason;
+            auto value = convert_node(node, key->kind, reason);
+            if (!value) {
+                fail(config_errc::wrong_type, where, key->full_name(), reason);
+            }
+            values.insert_or_assign(key->full_name(),
+                                    pending_value{std::move(*value), {where, base_dir, false}});
+            continue;
+        }
         const toml::table* overrides = node.as_table();
         if (name != "mx_override" || overrides == nullptr) {
-            fail(config_errc::unknown_key, where, "delivery." + name,
-                 "unknown key; [delivery] takes only the table [delivery.mx_override]");
+            fail(config_errc::unknown_key, where, "delivery." + name, "unknown key");
         }
         for (auto&& [domain_key, target] : *overrides) {
             const std::string full_name = std::string(mx_override_prefix) + std::string(domain_key.str());
@@ -381,6 +390,18 @@ void check_relations(const settings& loaded, const pending_values& values,
         std::string full_name = "limits." + std::string(conflict->name);
         fail_value(config_errc::invalid_value, origin_of(values, full_name, display_name),
                    full_name, conflict->reason);
+    }
+
+    const delivery_settings& delivery = loaded.delivery;
+    if (delivery.smarthost_username.empty() != delivery.smarthost_password_file.empty()) {
+        fail(config_errc::missing_key, display_name,
+             delivery.smarthost_username.empty() ? "delivery.smarthost_username"
+                                                 : "delivery.smarthost_password_file",
+             "missing: a smarthost login needs both the username and the password file");
+    }
+    if (!delivery.smarthost_username.empty() && delivery.smarthost_host.empty()) {
+        fail(config_errc::missing_key, display_name, "delivery.smarthost",
+             "missing, but delivery.smarthost_username is set");
     }
 
     const std::pair<std::string_view, const std::vector<listen_address>*> tls_listeners[] = {

@@ -47,6 +47,15 @@ struct listen_settings {
 // [delivery.mx_override] example.net = "127.0.0.1:2626".
 struct delivery_settings {
     std::map<std::string, listen_address> mx_override;
+    // A relay that takes all outbound mail in place of MX hosts (mx_override still wins),
+    // with TLS required and verified: STARTTLS, or implicit TLS on port 465. Empty host
+    // when not configured. With a username, AUTH PLAIN uses the password in the file.
+    std::string smarthost_host;
+    std::uint16_t smarthost_port = 0;
+    std::string smarthost_username;
+    std::filesystem::path smarthost_password_file;
+    // PEM certificates the relay's chain is checked against, besides the system's.
+    std::filesystem::path smarthost_ca_file;
 };
 
 struct settings {

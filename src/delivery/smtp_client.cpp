@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <sodium.h>
 
 namespace skrynka::delivery {
 
@@ -234,6 +235,96 @@ std::string stuff_for_data(const std::string& message) {
     return out;
 }
 
+namespace {
+
+// Builds "AUTH PLAIN " base64("" NUL username NUL password) CR LF in guarded memory.
+crypto::secret_bytes auth_plain_line(const std::string& username,
+                                     const crypto::secret_bytes& password) {
+    crypto::secret_bytes response(username.size() + password.size() + 2);
+    response.data()[0] = 0;
+    std::copy(username.begin(), username.end(), response.data() + 1);
+    response.data()[username.size() + 1] = 0;
+    std::copy(password.data(), password.data() + password.size(),
+              response.data() + username.size() + 2);
+
+    constexpr std::string_view prefix = "AUTH PLAIN ";
+    const std::size_t encoded_size =
+        sodium_base64_encoded_len(response.size(), sodium_base64_VARIANT_ORIGINAL);
+    // encoded_size counts the terminating NUL, which the CR replaces.
+    crypto::secret_bytes line(prefix.size() + encoded_size + 1);
+    std::copy(prefix.begin(), prefix.end(), line.data());
+    sodium_bin2base64(reinterpret_cast<char*>(line.data() + prefix.size()), encoded_size,
+                      response.data(), response.size(), sodium_base64_VARIANT_ORIGINAL);
+    line.data()[line.size() - 2] = '\r';
+    line.data()[line.size() - 1] = '\n';
+    return line;
+}
+
+// EHLO, AUTH when configured, then the transaction, on a stream already in TLS or on a
+// plain one when TLS is optional.
+template <class Stream>
+asio::awaitable<void> finish_session(Stream& stream, asio::streambuf& buffer,
+                                     const client_settings& settings, const std::string& sender,
+                                     const std::string& message, attempt_result& result) {
+    const reply ehlo =
+        co_await command(stream, buffer, "EHLO " + settings.client_name, settings.command_timeout);
+    if (ehlo.code != 250) {
+        set_all(result, recipient_status::temporary, ehlo.text());
+        co_return;
+    }
+    if (!settings.username.empty()) {
+        const crypto::secret_bytes line = auth_plain_line(settings.username, *settings.password);
+        beast::get_lowest_layer(stream).expires_after(settings.command_timeout);
+        boost::system::error_code error;
+        co_await asio::async_write(stream, asio::buffer(line.data(), line.size()),
+                                   asio::redirect_error(asio::use_awaitable, error));
+        reply authenticated;
+        if (error) {
+            authenticated.lines = {fmt::format("write failed: {}", error.message())};
+        } else {
+            authenticated = co_await read_reply(stream, buffer, settings.command_timeout);
+        }
+        if (authenticated.code != 235) {
+            // A rejected login is the operator's to fix, so the mail waits instead of
+            // bouncing.
+            set_all(result, recipient_status::temporary, "smarthost login failed: " + authenticated.text());
+            co_return;
+        }
+    }
+    co_await run_transaction(stream, buffer, settings, sender, message, result);
+}
+
+// Runs the handshake on secure and records the certificate check. Returns false, with
+// every recipient set, when the handshake fails or a required check does not pass.
+asio::awaitable<bool> start_tls(beast::ssl_stream<beast::tcp_stream>& secure,
+                                const std::string& host, const client_settings& settings,
+                                attempt_result& result) {
+    SSL_set_tlsext_host_name(secure.native_handle(), host.c_str());
+    SSL_set1_host(secure.native_handle(), host.c_str());
+    secure.set_verify_mode(asio::ssl::verify_peer);
+    // The check is recorded here and enforced below only when TLS is required, because
+    // opportunistic TLS (RFC 7435) must not stop delivery on a self-signed certificate.
+    secure.set_verify_callback([](bool, asio::ssl::verify_context&) { return true; });
+    beast::get_lowest_layer(secure).expires_after(settings.command_timeout);
+    boost::system::error_code error;
+    co_await secure.async_handshake(asio::ssl::stream_base::client,
+                                    asio::redirect_error(asio::use_awaitable, error));
+    if (error) {
+        set_all(result, recipient_status::temporary,
+                fmt::format("TLS handshake with {} failed: {}", host, error.message()));
+        co_return false;
+    }
+    result.tls = describe_verification(secure.native_handle());
+    if (settings.require_tls && SSL_get_verify_result(secure.native_handle()) != X509_V_OK) {
+        set_all(result, recipient_status::temporary,
+                fmt::format("certificate of {} not verified, TLS {}", host, result.tls));
+        co_return false;
+    }
+    co_return true;
+}
+
+} // namespace
+
 asio::awaitable<attempt_result> send_to_host(asio::any_io_executor executor, std::string host,
                                              std::uint16_t port, const client_settings& settings,
                                              std::string sender, std::vector<std::string> recipients,
@@ -262,8 +353,24 @@ asio::awaitable<attempt_result> send_to_host(asio::any_io_executor executor, std
                 fmt::format("cannot connect to {} port {}: {}", host, port, error.message()));
         co_return result;
     }
-
     asio::streambuf buffer(reply_line_max * 4);
+
+    if (settings.implicit_tls) {
+        beast::ssl_stream<beast::tcp_stream> secure(std::move(plain), tls_context);
+        const bool secured = co_await start_tls(secure, host, settings, result);
+        if (!secured) {
+            co_return result;
+        }
+        const reply greeting = co_await read_reply(secure, buffer, settings.command_timeout);
+        if (greeting.code != 220) {
+            set_all(result, recipient_status::temporary, greeting.text());
+            co_return result;
+        }
+        result.reached = true;
+        co_await finish_session(secure, buffer, settings, sender, message, result);
+        co_return result;
+    }
+
     const reply greeting = co_await read_reply(plain, buffer, settings.command_timeout);
     if (greeting.code != 220) {
         // Even a 554 greeting is no verdict on the recipients: another MX host or a later
@@ -272,7 +379,8 @@ asio::awaitable<attempt_result> send_to_host(asio::any_io_executor executor, std
         co_return result;
     }
     result.reached = true;
-    reply ehlo = co_await command(plain, buffer, "EHLO " + settings.client_name, settings.command_timeout);
+    const reply ehlo =
+        co_await command(plain, buffer, "EHLO " + settings.client_name, settings.command_timeout);
     if (ehlo.code != 250) {
         set_all(result, status_of(ehlo.code) == recipient_status::permanent ? recipient_status::permanent
                                                                             : recipient_status::temporary,
@@ -281,6 +389,13 @@ asio::awaitable<attempt_result> send_to_host(asio::any_io_executor executor, std
     }
 
     if (!has_extension(ehlo, "STARTTLS")) {
+        // Credentials never travel in cleartext.
+        if (settings.require_tls || !settings.username.empty()) {
+            set_all(result, recipient_status::temporary,
+                    fmt::format("{} does not offer STARTTLS, which is required", host));
+            co_await command(plain, buffer, "QUIT", settings.command_timeout);
+            co_return result;
+        }
         co_await run_transaction(plain, buffer, settings, sender, message, result);
         co_return result;
     }
@@ -293,27 +408,11 @@ asio::awaitable<attempt_result> send_to_host(asio::any_io_executor executor, std
     // Nothing the server sent after its 220 may be used (RFC 3207 §4.2).
     buffer.consume(buffer.size());
     beast::ssl_stream<beast::tcp_stream> secure(std::move(plain), tls_context);
-    // Opportunistic TLS (RFC 7435): the certificate is checked against the host name and
-    // the result logged, but a failed check does not stop delivery.
-    SSL_set_tlsext_host_name(secure.native_handle(), host.c_str());
-    SSL_set1_host(secure.native_handle(), host.c_str());
-    secure.set_verify_mode(asio::ssl::verify_peer);
-    secure.set_verify_callback([](bool, asio::ssl::verify_context&) { return true; });
-    beast::get_lowest_layer(secure).expires_after(settings.command_timeout);
-    co_await secure.async_handshake(asio::ssl::stream_base::client,
-                                    asio::redirect_error(asio::use_awaitable, error));
-    if (error) {
-        set_all(result, recipient_status::temporary,
-                fmt::format("TLS handshake with {} failed: {}", host, error.message()));
+    const bool secured = co_await start_tls(secure, host, settings, result);
+    if (!secured) {
         co_return result;
     }
-    result.tls = describe_verification(secure.native_handle());
-    ehlo = co_await command(secure, buffer, "EHLO " + settings.client_name, settings.command_timeout);
-    if (ehlo.code != 250) {
-        set_all(result, recipient_status::temporary, ehlo.text());
-        co_return result;
-    }
-    co_await run_transaction(secure, buffer, settings, sender, message, result);
+    co_await finish_session(secure, buffer, settings, sender, message, result);
     co_return result;
 }
 

@@ -4,6 +4,8 @@
 // (RFC 5321 §4.5.2).
 #pragma once
 
+#include "crypto/secret.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -38,6 +40,15 @@ struct client_settings {
     std::string client_name;                          // our EHLO name
     std::chrono::seconds command_timeout{300};        // RFC 5321 §4.5.3.2.2 to .4
     std::chrono::seconds data_termination_timeout{600}; // RFC 5321 §4.5.3.2.6
+    // Smarthost mode: TLS is required and its certificate check must pass, either by
+    // STARTTLS or, with implicit_tls, from the first octet (RFC 8314). Without TLS, or
+    // with a failed check, the attempt fails temporarily before any command is sent.
+    bool require_tls = false;
+    bool implicit_tls = false;
+    // AUTH PLAIN (RFC 4954) after TLS when username is not empty; password must then be
+    // set and outlive the call.
+    std::string username;
+    const crypto::secret_bytes* password = nullptr;
 };
 
 // Connects to host:port (a name or an IP literal) and offers the message. The message

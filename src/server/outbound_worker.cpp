@@ -14,7 +14,12 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace skrynka::app::server {
 
@@ -60,16 +65,59 @@ std::vector<delivery::recipient_result> all_recipients(const storage::queue_entr
     return results;
 }
 
+// Reads the smarthost password straight into guarded memory, without a final line break.
+crypto::secret_bytes read_password_file(const std::filesystem::path& path) {
+    const int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (descriptor < 0) {
+        throw std::runtime_error(fmt::format("cannot open delivery.smarthost_password_file {}",
+                                             path.string()));
+    }
+    struct stat status {};
+    if (::fstat(descriptor, &status) != 0 || status.st_size <= 0 || status.st_size > 1024) {
+        ::close(descriptor);
+        throw std::runtime_error(fmt::format("delivery.smarthost_password_file {} must hold 1 to "
+                                             "1024 bytes",
+                                             path.string()));
+    }
+    crypto::secret_bytes buffer(static_cast<std::size_t>(status.st_size));
+    const ssize_t size = ::read(descriptor, buffer.data(), buffer.size());
+    ::close(descriptor);
+    if (size != status.st_size) {
+        throw std::runtime_error(fmt::format("cannot read delivery.smarthost_password_file {}",
+                                             path.string()));
+    }
+    std::size_t length = buffer.size();
+    while (length > 0 && (buffer.data()[length - 1] == '\n' || buffer.data()[length - 1] == '\r')) {
+        --length;
+    }
+    return crypto::secret_bytes::copy_of(std::span<const unsigned char>(buffer.data(), length));
+}
+
 } // namespace
 
 outbound_worker::outbound_worker(server_context& context, storage::outbound_queue& queue,
                                  storage::executor& queue_executor)
     : context_(context), queue_(queue), queue_executor_(queue_executor),
       dns_executor_(context.blocking_pool()), tls_(asio::ssl::context::tls_client),
-      timer_(asio::make_strand(context.io())) {
-    tls_.set_default_verify_paths();
-    tls_.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                     asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+      smarthost_tls_(asio::ssl::context::tls_client), timer_(asio::make_strand(context.io())) {
+    for (asio::ssl::context* tls : {&tls_, &smarthost_tls_}) {
+        tls->set_default_verify_paths();
+        tls->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                         asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    }
+    const config::delivery_settings& delivery = context.settings().delivery;
+    if (!delivery.smarthost_ca_file.empty()) {
+        boost::system::error_code error;
+        smarthost_tls_.load_verify_file(delivery.smarthost_ca_file.string(), error);
+        if (error) {
+            throw std::runtime_error(fmt::format("cannot load delivery.smarthost_ca_file {}: {}",
+                                                 delivery.smarthost_ca_file.string(),
+                                                 error.message()));
+        }
+    }
+    if (!delivery.smarthost_password_file.empty()) {
+        smarthost_password_ = read_password_file(delivery.smarthost_password_file);
+    }
 }
 
 void outbound_worker::start() {
@@ -130,9 +178,13 @@ asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
 
     std::vector<mail_host> hosts;
     std::vector<delivery::recipient_result> results;
+    bool via_smarthost = false;
     if (const auto found = settings.delivery.mx_override.find(entry.domain);
         found != settings.delivery.mx_override.end()) {
         hosts.push_back({found->second.host, found->second.port});
+    } else if (!settings.delivery.smarthost_host.empty()) {
+        hosts.push_back({settings.delivery.smarthost_host, settings.delivery.smarthost_port});
+        via_smarthost = true;
     } else {
         const std::string domain = entry.domain;
         const delivery::mx_result mx =
@@ -154,10 +206,16 @@ asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
     client.command_timeout = std::chrono::seconds(settings.limits.smtp_mail_rcpt_seconds);
     client.data_termination_timeout =
         std::chrono::seconds(settings.limits.smtp_data_termination_seconds);
+    if (via_smarthost) {
+        client.require_tls = true;
+        client.implicit_tls = settings.delivery.smarthost_port == 465;
+        client.username = settings.delivery.smarthost_username;
+        client.password = &smarthost_password_;
+    }
     for (const mail_host& host : hosts) {
         const delivery::attempt_result attempted = co_await delivery::send_to_host(
             context_.io().get_executor(), host.name, host.port, client, entry.sender,
-            entry.recipients, message, tls_);
+            entry.recipients, message, via_smarthost ? smarthost_tls_ : tls_);
         results = attempted.recipients;
         std::size_t delivered = 0;
         for (const auto& result : results) {

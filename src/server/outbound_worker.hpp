@@ -5,6 +5,7 @@
 // failed recipients with an RFC 3464 DSN into the sender's INBOX.
 #pragma once
 
+#include "crypto/secret.hpp"
 #include "src/server/server_context.hpp"
 #include "storage/executor.hpp"
 #include "storage/outbound_queue.hpp"
@@ -19,7 +20,8 @@ namespace skrynka::app::server {
 class outbound_worker : public std::enable_shared_from_this<outbound_worker> {
   public:
     // Everything referenced must outlive the worker; `queue` is used only on
-    // `queue_executor`.
+    // `queue_executor`. Reads the smarthost password file and CA file when configured,
+    // and throws std::runtime_error naming the file when one cannot be read.
     outbound_worker(server_context& context, storage::outbound_queue& queue,
                     storage::executor& queue_executor);
 
@@ -35,6 +37,9 @@ class outbound_worker : public std::enable_shared_from_this<outbound_worker> {
     storage::executor& queue_executor_;
     storage::executor dns_executor_;
     boost::asio::ssl::context tls_;
+    // For the smarthost: its CA file besides the system's, and its password.
+    boost::asio::ssl::context smarthost_tls_;
+    crypto::secret_bytes smarthost_password_;
     boost::asio::steady_timer timer_;
 };
 

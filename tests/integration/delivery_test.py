@@ -7,12 +7,15 @@ the test then checks what the sink received, the queue, and the DSN in the sende
 
 import os
 import re
+import ssl
+import subprocess
 import sys
 import threading
 import time
 
 import dkim
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from skrynka_cli import check, check_equal, check_in, main, run_ok, server_process, test
@@ -49,10 +52,10 @@ class sink_handler:
 
 
 class sink:
-    def __init__(self, port=None):
+    def __init__(self, port=None, **smtp_options):
         self.port = port or free_port()
         self.handler = sink_handler()
-        self.controller = Controller(self.handler, hostname=HOST, port=self.port)
+        self.controller = Controller(self.handler, hostname=HOST, port=self.port, **smtp_options)
         self.controller.start()
 
     def stop(self):
@@ -204,6 +207,83 @@ def queue_survives_sigkill(folder):
     wait_until(lambda: queue_count(server) == 0, "the entry to leave the queue")
     server.stop()
     target.stop()
+
+
+SMARTHOST_USER = "relay-user"
+SMARTHOST_PASSWORD = "relay-password-8841"
+
+
+def smarthost_sink(folder):
+    """An aiosmtpd relay that requires STARTTLS and AUTH, with a certificate for localhost."""
+    certificate = os.path.join(folder, "relay-cert.pem")
+    key = os.path.join(folder, "relay-key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", key, "-out", certificate, "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == SMARTHOST_USER.encode()
+              and auth_data.password == SMARTHOST_PASSWORD.encode())
+        logins.append((mechanism, auth_data.login if isinstance(auth_data, LoginPassword) else None, ok))
+        return AuthResult(success=ok)
+
+    relay = sink(tls_context=context, require_starttls=True, authenticator=authenticator,
+                 auth_require_tls=True, auth_required=True)
+    return relay, certificate, logins
+
+
+def smarthost_instance(folder, relay, ca_file):
+    password_file = os.path.join(folder, "relay-password")
+    with open(password_file, "w") as file:
+        file.write(SMARTHOST_PASSWORD + "\n")
+    os.chmod(password_file, 0o600)
+    overrides = ["limits.delivery_retry_seconds=1",
+                 f"delivery.smarthost=localhost:{relay.port}",
+                 f"delivery.smarthost_username={SMARTHOST_USER}",
+                 f"delivery.smarthost_password_file={password_file}"]
+    if ca_file:
+        overrides.append(f"delivery.smarthost_ca_file={ca_file}")
+    return instance(folder, overrides=overrides, route_remote_domains=False)
+
+
+@test
+def smarthost_relays_with_auth_over_tls(folder):
+    relay, certificate, logins = smarthost_sink(folder)
+    server = smarthost_instance(folder, relay, certificate)
+    body = marker("smarthost")
+    submit(server, ["carol@example.net", "erin@example.com"], "via relay", body)
+
+    messages = wait_until(lambda: len(relay.handler.received()) == 2 and relay.handler.received(),
+                          "both domains through the smarthost")
+    check_equal(sorted(r for m in messages for r in m[1]), ["carol@example.net", "erin@example.com"],
+                "recipients at the smarthost")
+    check_in(body.encode(), messages[0][2], "message at the smarthost")
+    check(logins and all(ok and mechanism == "PLAIN" for mechanism, _, ok in logins),
+          f"smarthost logins: {logins!r}")
+    line = server.server.wait_for_log("event=delivery_attempt")
+    check_in("verified", line, "TLS check in the log")
+    check("unverified" not in line, f"TLS check in the log: {line}")
+    wait_until(lambda: queue_count(server) == 0, "the entries to leave the queue")
+    server.stop()
+    relay.stop()
+
+
+@test
+def smarthost_with_unverified_certificate_waits(folder):
+    relay, _, logins = smarthost_sink(folder)
+    server = smarthost_instance(folder, relay, None)
+    submit(server, ["carol@example.net"], "no trust", marker("untrusted"))
+
+    line = server.server.wait_for_log("event=deferred", timeout=60)
+    check_in("recipients=1", line, "deferred entry")
+    check_equal(relay.handler.received(), [], "messages at an unverified smarthost")
+    check_equal(logins, [], "logins sent to an unverified smarthost")
+    check_equal(queue_count(server), 1, "entries still queued")
+    server.stop()
+    relay.stop()
 
 
 if __name__ == "__main__":
