@@ -145,6 +145,8 @@ template <class Stream>
 asio::awaitable<void> run_transaction(Stream& stream, asio::streambuf& buffer,
                                       const client_settings& settings, const std::string& sender,
                                       const std::string& message, attempt_result& result) {
+    // NOTE: no BODY=8BITMIME or SMTPUTF8 parameter is sent, and an 8-bit message goes out
+    // unchanged even to a server that does not offer 8BITMIME.
     const reply mail = co_await command(stream, buffer, fmt::format("MAIL FROM:<{}>", sender),
                                         settings.command_timeout);
     if (mail.code / 100 != 2) {

@@ -349,3 +349,36 @@ TEST_CASE("config rejects bad delivery overrides", "[config][load]") {
                                      minimal + "[delivery.mx_override]\n\"example.net\" = 25\n");
     CHECK(failure_of(number).message.find("expected a string") != std::string::npos);
 }
+
+TEST_CASE("config reads a smarthost", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal +
+                                                       "[delivery]\n"
+                                                       "smarthost = \"smtp.example.net:587\"\n"
+                                                       "smarthost_username = \"me\"\n"
+                                                       "smarthost_password_file = \"relay.pw\"\n");
+    settings loaded = load_config(file, {});
+    CHECK(loaded.delivery.smarthost_host == "smtp.example.net");
+    CHECK(loaded.delivery.smarthost_port == 587);
+    CHECK(loaded.delivery.smarthost_username == "me");
+    CHECK(loaded.delivery.smarthost_password_file == folder.path() / "relay.pw");
+
+    settings ipv6 = load_config(file, {"delivery.smarthost=[::1]:465"});
+    CHECK(ipv6.delivery.smarthost_host == "::1");
+    CHECK(ipv6.delivery.smarthost_port == 465);
+}
+
+TEST_CASE("config rejects incomplete smarthosts", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal);
+    CHECK(failure_of(file, {"delivery.smarthost=smtp.example.net"}).message.find("host:port") !=
+          std::string::npos);
+    CHECK(failure_of(file, {"delivery.smarthost=smtp.example.net:0"}).message.find("port") !=
+          std::string::npos);
+    CHECK(failure_of(file, {"delivery.smarthost=smtp.example.net:587",
+                            "delivery.smarthost_username=me"})
+              .message.find("delivery.smarthost_password_file") != std::string::npos);
+    CHECK(failure_of(file, {"delivery.smarthost_username=me",
+                            "delivery.smarthost_password_file=pw"})
+              .message.find("delivery.smarthost") != std::string::npos);
+}
