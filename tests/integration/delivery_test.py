@@ -1,8 +1,10 @@
 """Outbound delivery from a real `skrynka serve` to a loopback sink.
 
 The sink is aiosmtpd (Debian's python3-aiosmtpd) on a free loopback port, which
-[delivery.mx_override] makes the mail host of example.net. A user submits over port 587;
-the test then checks what the sink received, the queue, and the DSN in the sender's INBOX.
+[delivery.mx_override] makes the mail host of example.net, or which serves as the
+smarthost with STARTTLS and AUTH required. A user submits over port 587; the test then
+checks what the sink received, the DKIM signatures (with Debian's python3-dkim), the
+queue, and the DSN in the sender's INBOX.
 """
 
 import os
@@ -23,7 +25,7 @@ from submission_harness import ALICE, HOST, PASSWORDS, free_port, instance, mark
 
 
 class sink_handler:
-    """Records messages; answers RCPT for a few special local parts as the test needs."""
+    """Records messages and replies to RCPT for a few special local parts as tests need."""
 
     def __init__(self):
         self.messages = []

@@ -1,8 +1,9 @@
 """A real `skrynka serve` with submission on 587 and 465 and IMAPS, for the submission
 and delivery tests.
 
-Every domain the tests send to is routed by [delivery.mx_override] to a loopback port, so
-the outbound queue never looks up real MX records: no test sends traffic off this host.
+Every domain the tests send to is routed by [delivery.mx_override] to a loopback port, or
+by a smarthost on localhost, so the outbound queue never looks up MX records and no test
+sends traffic off this host.
 """
 
 import imaplib
