@@ -149,7 +149,15 @@ asio::awaitable<void> outbound_worker::run() {
             spdlog::error("event=queue_read_failed error={}", logging::log_value(failure.what()));
         }
         for (storage::queue_entry& entry : due) {
-            co_await attempt(std::move(entry));
+            const storage::queue_entry_id id = entry.id;
+            // An exception escaping this detached loop would end the server, so a failed
+            // queue write ends only this attempt; the entry stays queued.
+            try {
+                co_await attempt(std::move(entry));
+            } catch (const std::exception& failure) {
+                spdlog::error("event=delivery_failed entry={} error={}", id,
+                              logging::log_value(failure.what()));
+            }
         }
     }
 }
