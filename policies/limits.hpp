@@ -87,6 +87,14 @@ struct limit_values {
     std::int64_t pop3_idle_timeout_seconds = 600;
     std::int64_t pop3_connections_per_address_max = 10;
 
+    // The admin endpoint (HTTP/1.1, RFC 9112). The header limit counts the request line
+    // and every header field; the body limit the octets of a request body.
+    std::int64_t admin_header_max_bytes = 8192;
+    std::int64_t admin_body_max_bytes = 65536;
+    // Time allowed to read one whole request, and the idle time of a kept-alive
+    // connection between two requests.
+    std::int64_t admin_request_seconds = 30;
+    std::int64_t admin_connections_per_address_max = 10;
     // Submission (RFC 6409): what one account may send within a sliding hour. A message
     // counts when its first recipient is accepted, a recipient when RCPT is accepted.
     std::int64_t submission_messages_per_hour = 200;

@@ -30,8 +30,8 @@ std::string_view login_failure_reason_name(login_failure_reason reason) noexcept
         return "account_disabled";
     case login_failure_reason::rate_limited:
         return "rate_limited";
-    case login_failure_reason::tls_required:
-        return "tls_required";
+    case login_failure_reason::cleartext_refused:
+        return "cleartext_refused";
     case login_failure_reason::malformed:
         return "malformed";
     }

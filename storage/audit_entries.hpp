@@ -23,12 +23,12 @@ std::string_view audit_protocol_name(audit_protocol protocol) noexcept;
 
 // Why a login failed, as a class for the operator. The reply to the client says less.
 enum class login_failure_reason {
-    bad_credentials,  // no key slot opened with the secret given
-    unknown_account,  // no account has that address
-    account_disabled, // the account exists but may not log in
-    rate_limited,     // too many recent failures from the address or for the account
-    tls_required,     // a plaintext login attempt where policy demands TLS
-    malformed,        // the authentication exchange was not valid syntax
+    bad_credentials,   // no key slot opened with the secret given
+    unknown_account,   // no account has that address
+    account_disabled,  // the account exists but may not log in
+    rate_limited,      // too many recent failures from the address or for the account
+    cleartext_refused, // a login attempt before TLS where policy demands TLS
+    malformed,         // the authentication exchange was not valid syntax
 };
 
 // Returns the reason's name, for example "bad_credentials".

@@ -198,6 +198,9 @@ std::vector<audit_record> audit_log::query(const audit_filter& filter) {
     if (filter.until) {
         sql += " AND time <= ?4";
     }
+    if (filter.after_sequence) {
+        sql += " AND sequence > ?6";
+    }
     sql += " ORDER BY sequence";
     if (filter.limit > 0) {
         sql += " LIMIT ?5";
@@ -215,6 +218,9 @@ std::vector<audit_record> audit_log::query(const audit_filter& filter) {
     }
     if (filter.until) {
         rows.bind(4, *filter.until);
+    }
+    if (filter.after_sequence) {
+        rows.bind(6, *filter.after_sequence);
     }
     if (filter.limit > 0) {
         rows.bind(5, static_cast<std::int64_t>(filter.limit));

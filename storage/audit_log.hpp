@@ -101,6 +101,8 @@ struct audit_filter {
     std::optional<audit_event> event;
     std::optional<std::int64_t> since; // inclusive, milliseconds since the Unix epoch
     std::optional<std::int64_t> until; // inclusive
+    // Only records with a higher sequence number, for paging: the last one a page showed.
+    std::optional<std::int64_t> after_sequence;
     // The maximum number of records returned, oldest first; 0 means no maximum.
     std::size_t limit = 0;
 };

@@ -65,7 +65,7 @@ enum class audit_event {
     server_stop,
     config_load,
     login_success, // detail: proto=smtp|imap|pop3|admin
-    login_failure, // detail: proto=... reason=bad_credentials|unknown_user|locked|...
+    login_failure, // detail: proto=... reason=bad_credentials|rate_limited|cleartext_refused|...
     key_slot_add,
     key_slot_change,
     key_slot_revoke,

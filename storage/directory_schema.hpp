@@ -8,7 +8,7 @@
 
 namespace skrynka::storage {
 
-inline constexpr std::array<migration, 2> directory_migrations{{
+inline constexpr std::array<migration, 3> directory_migrations{{
     {1, R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -85,6 +85,16 @@ CREATE TABLE audit_head (
     sequence INTEGER NOT NULL,
     time     INTEGER NOT NULL,
     hash     BLOB NOT NULL
+);
+)sql"},
+    {3, R"sql(
+-- Bearer tokens of the admin endpoint. Only a BLAKE2b-256 hash of each token is kept,
+-- so a copy of this table does not let anyone call the endpoint.
+CREATE TABLE admin_tokens (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    label   TEXT NOT NULL UNIQUE,
+    hash    BLOB NOT NULL CHECK (length(hash) = 32),
+    created INTEGER NOT NULL
 );
 )sql"},
 }};

@@ -65,6 +65,12 @@ message_uid take_uid(std::uint32_t& uidnext, const database& db) {
     return uidnext++;
 }
 
+void check_import_digest(std::span<const unsigned char> digest, const database& db) {
+    if (digest.size() != 32) {
+        throw_error(errc::invalid_argument, db.path(), "an import digest must be 32 bytes");
+    }
+}
+
 } // namespace
 
 std::vector<std::string> mailbox_store::keywords_of(std::int64_t message_row_id) {
@@ -83,6 +89,51 @@ message_uid mailbox_store::append(mailbox_id mailbox, const new_message& message
     transaction tx(db_);
     const message_uid uid = append_locked(mailbox, message);
     tx.commit();
+    return uid;
+}
+
+std::optional<message_uid> mailbox_store::append_once(mailbox_id mailbox,
+                                                      const new_message& message,
+                                                      std::span<const unsigned char> import_digest) {
+    check_message(message, db_);
+    check_import_digest(import_digest, db_);
+    transaction tx(db_);
+    const std::optional<message_uid> uid = append_once_locked(mailbox, message, import_digest);
+    tx.commit();
+    return uid;
+}
+
+std::vector<std::optional<message_uid>>
+mailbox_store::append_once_many(std::span<const import_request> requests) {
+    for (const auto& request : requests) {
+        check_message(request.message, db_);
+        check_import_digest(request.digest, db_);
+    }
+    transaction tx(db_);
+    std::vector<std::optional<message_uid>> uids;
+    uids.reserve(requests.size());
+    for (const auto& request : requests) {
+        uids.push_back(append_once_locked(request.mailbox, request.message, request.digest));
+    }
+    tx.commit();
+    return uids;
+}
+
+std::optional<message_uid>
+mailbox_store::append_once_locked(mailbox_id mailbox, const new_message& message,
+                                  std::span<const unsigned char> import_digest) {
+    statement known = db_.prepare("SELECT 1 FROM imported_messages WHERE digest = ?1");
+    known.bind_blob(1, import_digest);
+    if (known.step()) {
+        return std::nullopt;
+    }
+
+    const message_uid uid = append_locked(mailbox, message);
+    db_.prepare("INSERT INTO imported_messages (digest, mailbox_id, uid) VALUES (?1, ?2, ?3)")
+        .bind_blob(1, import_digest)
+        .bind(2, mailbox)
+        .bind(3, static_cast<std::int64_t>(uid))
+        .run();
     return uid;
 }
 

@@ -8,7 +8,7 @@
 
 namespace skrynka::storage {
 
-inline constexpr std::array<migration, 1> mailbox_migrations{{
+inline constexpr std::array<migration, 2> mailbox_migrations{{
     {1, R"sql(
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
@@ -54,6 +54,18 @@ CREATE TABLE chunks (
     data     BLOB NOT NULL,
     PRIMARY KEY (message, idx)
 );
+)sql"},
+    // One row per message that `skrynka import` stored, keyed by a digest of the source
+    // mailbox, the message bytes and the occurrence of those bytes in the source, so a
+    // repeated or resumed import skips what an earlier run already committed.
+    // NOTE: the digests are metadata under the storage key, so whoever holds that key and
+    // an exact copy of a message can confirm that the message was imported.
+    {2, R"sql(
+CREATE TABLE imported_messages (
+    digest     BLOB PRIMARY KEY CHECK (length(digest) = 32),
+    mailbox_id INTEGER NOT NULL,
+    uid        INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql"},
 }};
 

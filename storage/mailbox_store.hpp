@@ -84,6 +84,21 @@ class mailbox_store {
     // them all, with the errors of append.
     std::vector<message_uid> append_many(std::span<const append_request> requests);
 
+    // Appends one message unless an earlier call already imported one with this digest,
+    // checking and recording the digest in the append's own transaction, so an import
+    // that is interrupted and run again stores each message exactly once. Returns the new
+    // UID, or nothing when the digest was already recorded. Throws as append, and
+    // invalid_argument when the digest is not 32 bytes.
+    std::optional<message_uid> append_once(mailbox_id mailbox, const new_message& message,
+                                           std::span<const unsigned char> import_digest);
+
+    // Does what append_once does for several messages in one transaction (group commit),
+    // so an import pays for one durable commit per batch rather than per message. Returns
+    // one result per request, in order; a digest repeated within the batch is appended
+    // once. All or nothing, with the errors of append_once.
+    std::vector<std::optional<message_uid>>
+    append_once_many(std::span<const import_request> requests);
+
     // Lists a mailbox's messages by ascending UID. Throws not_found.
     std::vector<message_row> list_messages(mailbox_id mailbox);
 
@@ -132,6 +147,8 @@ class mailbox_store {
     void save_counters(mailbox_id mailbox, const counters& values);
     std::uint32_t next_uidvalidity();
     message_uid append_locked(mailbox_id mailbox, const new_message& message);
+    std::optional<message_uid> append_once_locked(mailbox_id mailbox, const new_message& message,
+                                                  std::span<const unsigned char> import_digest);
     std::vector<copied_uid> copy_locked(mailbox_id source, std::span<const message_uid> uids,
                                         mailbox_id destination);
     std::vector<expunged_message> expunge_locked(mailbox_id mailbox,

@@ -64,6 +64,13 @@ struct append_request {
     new_message message;
 };
 
+// One message to append unless its import digest (32 bytes) is already recorded.
+struct import_request {
+    mailbox_id mailbox = 0;
+    new_message message;
+    std::vector<unsigned char> digest;
+};
+
 struct message_row {
     message_uid uid = 0;
     std::int64_t modseq = 0;

@@ -8,8 +8,6 @@
 
 namespace skrynka::app::cli {
 
-namespace {
-
 std::string actor_text(std::uint8_t actor) {
     const std::string_view name =
         storage::audit_actor_name(static_cast<storage::audit_actor>(actor));
@@ -21,6 +19,8 @@ std::string outcome_text(std::uint8_t outcome) {
         storage::audit_outcome_name(static_cast<storage::audit_outcome>(outcome));
     return name == "unknown" ? std::to_string(outcome) : std::string(name);
 }
+
+namespace {
 
 std::string_view or_dash(const std::string& text) {
     return text.empty() ? std::string_view("-") : std::string_view(text);
@@ -41,6 +41,10 @@ std::string format_audit_table_row(const storage::audit_record& record) {
 }
 
 std::string format_audit_json_line(const storage::audit_record& record) {
+    return boost::json::serialize(audit_record_json(record));
+}
+
+boost::json::object audit_record_json(const storage::audit_record& record) {
     boost::json::object object;
     object["sequence"] = record.sequence;
     object["time"] = storage::format_audit_time(record.time);
@@ -51,7 +55,7 @@ std::string format_audit_json_line(const storage::audit_record& record) {
     object["outcome"] = outcome_text(record.outcome);
     object["detail"] = record.detail;
     object["hash"] = crypto::hex_encode(record.hash);
-    return boost::json::serialize(object);
+    return object;
 }
 
 } // namespace skrynka::app::cli

@@ -6,6 +6,8 @@
 
 #include "storage/audit_record.hpp"
 
+#include <boost/json/object.hpp>
+#include <cstdint>
 #include <string>
 
 namespace skrynka::app::cli {
@@ -21,5 +23,13 @@ std::string format_audit_table_row(const storage::audit_record& record);
 // time (RFC 3339), actor, event, subject, remote, outcome, detail and hash (hex). An
 // actor or outcome byte with no name is written as its number.
 std::string format_audit_json_line(const storage::audit_record& record);
+
+// Returns the object that format_audit_json_line serializes.
+boost::json::object audit_record_json(const storage::audit_record& record);
+
+// Returns the name of an actor or outcome byte ("admin", "failure"), or its number when
+// it has no name.
+std::string actor_text(std::uint8_t actor);
+std::string outcome_text(std::uint8_t outcome);
 
 } // namespace skrynka::app::cli

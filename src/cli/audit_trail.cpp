@@ -2,6 +2,7 @@
 
 #include "policies/limits.hpp"
 #include "storage/error.hpp"
+#include "storage/key_file.hpp"
 
 #include <iostream>
 
@@ -33,7 +34,21 @@ storage::audit_log open_audit_log(storage::directory& directory, const config::s
     return storage::audit_log::open(directory.db(), audit_options_from(settings));
 }
 
+std::unique_ptr<storage::audit_writer> open_audit_writer(const instance& opened) {
+    const crypto::secret_bytes storage_key = storage::read_storage_key(opened.paths.storage_key);
+    return std::make_unique<storage::audit_writer>(opened.paths.directory_database, storage_key,
+                                                   audit_options_from(opened.settings));
+}
+
 namespace {
+
+storage::audit_entry system_entry(storage::audit_event event, std::string_view detail) {
+    storage::audit_entry entry;
+    entry.actor = storage::audit_actor::system;
+    entry.event = event;
+    entry.detail = std::string(detail);
+    return entry;
+}
 
 storage::audit_entry admin_entry(storage::audit_event event, std::string_view subject,
                                  std::string_view detail, storage::audit_outcome outcome) {
@@ -80,11 +95,12 @@ void checkpoint_if_due(storage::audit_log& log) {
 
 void record_system_event(storage::audit_log& log, storage::audit_event event,
                          std::string_view detail) {
-    storage::audit_entry entry;
-    entry.actor = storage::audit_actor::system;
-    entry.event = event;
-    entry.detail = std::string(detail);
-    log.append(entry);
+    log.append(system_entry(event, detail));
+}
+
+void record_system_event(storage::audit_writer& writer, storage::audit_event event,
+                         std::string_view detail) {
+    writer.append_and_wait(system_entry(event, detail));
 }
 
 } // namespace skrynka::app::cli

@@ -6,7 +6,9 @@
 
 #include "src/cli/instance.hpp"
 #include "storage/audit_log.hpp"
+#include "storage/audit_writer.hpp"
 
+#include <memory>
 #include <string_view>
 
 namespace skrynka::app::cli {
@@ -22,6 +24,11 @@ storage::audit_log open_audit_log(instance& opened);
 // Opens the audit log in directory with the limits of settings, for a caller that no
 // longer holds the instance's own directory handle.
 storage::audit_log open_audit_log(storage::directory& directory, const config::settings& settings);
+
+// Opens the server's audit writer on the instance's directory database, with a
+// connection of its own, the storage key read again from its file and the limits of
+// settings. Throws what read_storage_key and audit_writer's constructor throw.
+std::unique_ptr<storage::audit_writer> open_audit_writer(const instance& opened);
 
 // Appends one durable record with actor admin and no remote address, then writes a
 // checkpoint when older records have waited past limits.audit_checkpoint_seconds.
@@ -46,6 +53,10 @@ void checkpoint_if_due(storage::audit_log& log);
 // Appends one durable record with actor system, no subject and no remote address.
 // Throws storage_error.
 void record_system_event(storage::audit_log& log, storage::audit_event event,
+                         std::string_view detail = {});
+
+// Does the same through the server's audit writer, blocking until the record is durable.
+void record_system_event(storage::audit_writer& writer, storage::audit_event event,
                          std::string_view detail = {});
 
 } // namespace skrynka::app::cli

@@ -3,41 +3,43 @@
 // records older than limits.audit_retention_days.
 #pragma once
 
-#include "storage/audit_log.hpp"
+#include "storage/audit_writer.hpp"
 
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 
 namespace skrynka::app::cli {
 
-// Runs its checks on io_context's thread: once at start(), then every check_period, and
-// prunes at most once a day. A check that fails with storage_error is logged with the
-// error and retried at the next period, so a busy database does not stop the server.
-// Other exceptions propagate out of io_context.run(). The log must outlive this object.
+// Checks once at start(), then every check_period, and prunes at most once a day. The
+// timer runs on a strand of the given executor, and every check runs on the audit
+// writer's executor, serialized with the appends. A check that fails with storage_error
+// is logged with the error and retried at the next period, so a busy database does not
+// stop the server. The writer must outlive this object, and the executor's context must
+// not run after this object is destroyed.
 //
-// Not thread-safe: call start and stop from the io_context's thread.
-// NOTE: the checks call SQLite on the io_context's thread. That is fine while serve has
-// no listeners, but belongs on the storage executor once sessions share the thread.
+// Thread safety: start() and stop() may be called from any thread.
 class audit_upkeep {
   public:
-    audit_upkeep(boost::asio::io_context& io_context, storage::audit_log& log,
+    audit_upkeep(const boost::asio::any_io_executor& executor, storage::audit_writer& writer,
                  std::chrono::seconds check_period, std::int64_t retention_days);
 
     void start();
-    // Cancels the timer, so that io_context.run() can return.
+    // Cancels the timer, so that the executor's context can run out of work.
     void stop();
 
   private:
-    void check();
-    void arm();
+    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<void> check();
 
     boost::asio::steady_timer timer_;
-    storage::audit_log& log_;
+    storage::audit_writer& writer_;
     std::chrono::seconds check_period_;
     std::int64_t retention_days_;
     std::chrono::steady_clock::time_point next_prune_{};
+    // Used only on the timer's strand.
     bool stopped_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "src/cli/serve_command.hpp"
 
+#include "src/admin/admin_service.hpp"
+#include "src/admin/admin_store.hpp"
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
@@ -15,10 +17,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <csignal>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <functional>
+#include <memory>
 #include <spdlog/spdlog.h>
 #include <thread>
 #include <unistd.h>
@@ -43,20 +47,28 @@ int run_serve(const global_options& globals) {
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);
     const std::size_t account_count = opened.directory.list_accounts().size();
-    server::server_context context(settings, std::move(opened.directory));
 
-    // The audit log shares the directory's connection, which now belongs to the context.
-    storage::audit_log audit = open_audit_log(context.directory(), settings);
-    record_system_event(audit, storage::audit_event::config_load, "file=" + settings.file.string());
+    // The audit writer has a connection and a thread of its own, so any session may append.
+    // Declared before the context, whose sessions refer to it, so it is destroyed after.
+    const std::unique_ptr<storage::audit_writer> audit = open_audit_writer(opened);
+    server::server_context context(settings, std::move(opened.directory), *audit);
+    record_system_event(*audit, storage::audit_event::config_load,
+                        "file=" + settings.file.string());
 
-    // NOTE: IMAP sessions use the directory connection from I/O threads, SMTP from the
-    // context's directory executor and POP3 from its own. SQLite serializes the calls on
-    // one connection. The audit log opens transactions, so every audit write (POP3
-    // records and the upkeep timer) happens on the POP3 server's one I/O thread.
-    server::imap_server imap(context.io(), settings, context.directory(), context.tls());
-    server::pop3_server pop3(settings, context.directory(), audit);
+    // NOTE: IMAP sessions use the directory connection from their own pool threads, SMTP
+    // from the context's directory executor and POP3 from its own. SQLite serializes the
+    // calls on one connection.
+    server::imap_server imap(context.io(), settings, context.directory(), context.tls(), *audit);
+    server::pop3_server pop3(settings, context.directory(), *audit);
+    // The admin endpoint creates and deletes accounts in directory transactions that hold
+    // their own audit records, so it keeps an audit log on the directory connection (the
+    // chain stays whole: every append reads the head inside BEGIN IMMEDIATE) and runs its
+    // store calls one at a time on a thread of its own.
+    storage::audit_log admin_audit = open_audit_log(context.directory(), settings);
+    admin::admin_store admin_store(context.directory(), admin_audit, settings);
+    boost::asio::thread_pool admin_worker(1);
     audit_upkeep upkeep(
-        pop3.io(), audit,
+        context.io().get_executor(), *audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),
         settings.limits.audit_retention_days);
 
@@ -72,10 +84,8 @@ int run_serve(const global_options& globals) {
         // Sessions still running are cut off: every acknowledged write is already durable.
         // POP3 sessions end without the UPDATE state, so they delete nothing.
         imap.stop();
-        boost::asio::post(pop3.io(), [&upkeep, &pop3] {
-            upkeep.stop();
-            pop3.stop();
-        });
+        upkeep.stop();
+        boost::asio::post(pop3.io(), [&pop3] { pop3.stop(); });
         context.stop();
     });
     boost::asio::signal_set reload_signals(context.io(), SIGHUP);
@@ -92,7 +102,7 @@ int run_serve(const global_options& globals) {
         };
     reload_signals.async_wait(reload);
 
-    record_system_event(audit, storage::audit_event::server_start,
+    record_system_event(*audit, storage::audit_event::server_start,
                         fmt::format("version={} pid={}", SKRYNKA_VERSION, ::getpid()));
     upkeep.start();
 
@@ -101,6 +111,7 @@ int run_serve(const global_options& globals) {
     server::start_submission_service(context);
     imap.start();
     pop3.start();
+    admin::start_admin_service(context, admin_store, admin_worker.get_executor());
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
@@ -117,9 +128,13 @@ int run_serve(const global_options& globals) {
     // Sessions may still have directory reads queued; they finish before the last records.
     pop3.join();
 
-    record_system_event(audit, storage::audit_event::server_stop,
+    // The writer runs calls in order, so every record a session queued is durable before
+    // these two, and the shutdown checkpoint signs them all.
+    record_system_event(*audit, storage::audit_event::server_stop,
                         fmt::format("signal={}", signal_name(received_signal)));
-    audit.checkpoint(storage::audit_checkpoint_kind::shutdown);
+    audit->run_and_wait([](storage::audit_log& log) {
+        return log.checkpoint(storage::audit_checkpoint_kind::shutdown);
+    });
     spdlog::info("event=stop reason=signal signal={}", signal_name(received_signal));
     return guard.directory_database_intact() ? 0 : 1;
 }

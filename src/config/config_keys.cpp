@@ -212,6 +212,7 @@ std::vector<config_key> build_schema() {
     keys.push_back(listen_key("pop3", "listen", &listen_settings::pop3));
     keys.push_back(listen_key("pop3", "listen_tls", &listen_settings::pop3_tls));
     keys.push_back(listen_key("admin", "listen", &listen_settings::admin));
+    keys.push_back(listen_key("admin", "listen_tls", &listen_settings::admin_tls));
     for (const policies::limit& definition : policies::all_limits()) {
         keys.push_back(limit_key(definition));
     }

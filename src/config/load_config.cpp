@@ -408,6 +408,7 @@ void check_relations(const settings& loaded, const pending_values& values,
         {"submission.listen_tls", &loaded.listen.submission_tls},
         {"imap.listen_tls", &loaded.listen.imap_tls},
         {"pop3.listen_tls", &loaded.listen.pop3_tls},
+        {"admin.listen_tls", &loaded.listen.admin_tls},
     };
     for (const auto& [listener, addresses] : tls_listeners) {
         if (addresses->empty()) {

@@ -84,7 +84,9 @@ std::string render_config(const new_config& values) {
                         listen_list(values.dev, 2110, 110), listen_list(values.dev, 2995, 995));
     text += "[admin]\n"
             "# Admin HTTP endpoint (health, metrics). Keep it on loopback.\n"
-            "listen = [\"127.0.0.1:8025\"]\n\n";
+            "listen = [\"127.0.0.1:8025\"]\n"
+            "# HTTPS with the [tls] certificate, for access from another machine.\n"
+            "listen_tls = []\n\n";
 
     text += limits_section() + "\n";
 

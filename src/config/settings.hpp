@@ -40,6 +40,7 @@ struct listen_settings {
     std::vector<listen_address> pop3;
     std::vector<listen_address> pop3_tls;
     std::vector<listen_address> admin;
+    std::vector<listen_address> admin_tls;
 };
 
 // Outbound delivery. mx_override maps a recipient domain (lowercase) to the address that

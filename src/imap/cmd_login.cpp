@@ -24,7 +24,8 @@ crypto::secret_bytes to_secret(std::string& text) {
 
 command_result log_in(session_state& session, std::string_view name,
                       const crypto::secret_bytes& password) {
-    std::unique_ptr<mail_access> access = session.logins.login(name, password);
+    std::unique_ptr<mail_access> access =
+        session.logins.login(name, password, session.config.remote_address);
     if (!access) {
         ++session.failed_logins;
         session.event("event=login_failed");
@@ -42,7 +43,9 @@ command_result log_in(session_state& session, std::string_view name,
     return command_result::ok("[CAPABILITY " + capability_list(session) + "] Logged in");
 }
 
-command_result reject_cleartext() {
+command_result reject_cleartext(session_state& session, std::string_view name) {
+    session.logins.record_rejected_login(name, session.config.remote_address,
+                                         storage::login_failure_reason::cleartext_refused);
     return command_result::no("[PRIVACYREQUIRED] Log in after STARTTLS");
 }
 
@@ -62,7 +65,7 @@ command_result run_login(command_context& command) {
     }
     const crypto::secret_bytes secret = to_secret(*password);
     if (!session.login_allowed()) {
-        return reject_cleartext();
+        return reject_cleartext(session, *name);
     }
     return log_in(session, *name, secret);
 }
@@ -78,7 +81,7 @@ command_result run_authenticate(command_context& command) {
         return command_result::no("Unsupported authentication mechanism");
     }
     if (!session.login_allowed()) {
-        return reject_cleartext();
+        return reject_cleartext(session, {});
     }
     if (arguments.at_end()) {
         // An empty challenge is "+" followed by a space (RFC 3501 section 9).
@@ -109,6 +112,8 @@ command_result finish_authenticate(session_state& session, std::string_view resp
         }
         ++session.failed_logins;
         session.event("event=login_failed reason=malformed");
+        session.logins.record_rejected_login({}, session.config.remote_address,
+                                             storage::login_failure_reason::malformed);
         return command_result::no("[AUTHENTICATIONFAILED] Invalid credentials");
     }
     auto& credentials = std::get<auth::plain_credentials>(decoded);

@@ -4,6 +4,7 @@
 
 #include "crypto/secret.hpp"
 #include "src/mime/summary.hpp"
+#include "storage/audit_entries.hpp"
 #include "storage/mailbox_types.hpp"
 
 #include <cstdint>
@@ -78,13 +79,19 @@ class mail_access {
                                                   storage::message_uid uid) = 0;
 };
 
-// Unlocks an account with a login name and a password.
+// Unlocks an account with a login name and a password, and records every login attempt.
+// Called from several sessions' threads at once.
 class login_service {
   public:
     virtual ~login_service() = default;
-    // Returns nullptr when the name or password is wrong; both cost the same.
-    virtual std::unique_ptr<mail_access> login(std::string_view name,
-                                               const crypto::secret_bytes& password) = 0;
+    // Returns nullptr when the name or password is wrong; both cost the same. remote is
+    // the client's IP address. Both outcomes are recorded before this returns.
+    virtual std::unique_ptr<mail_access>
+    login(std::string_view name, const crypto::secret_bytes& password, std::string_view remote) = 0;
+    // Records a login the session rejected before any password was checked, such as one
+    // in cleartext where TLS is required. name is empty when the client gave none yet.
+    virtual void record_rejected_login(std::string_view name, std::string_view remote,
+                                       storage::login_failure_reason reason) = 0;
 };
 
 } // namespace skrynka::imap

@@ -5,6 +5,7 @@
 #include "src/imap/mailbox_name.hpp"
 #include "src/imap/response_writer.hpp"
 #include "src/imap/session_state.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/mime/charset.hpp"
 #include "src/mime/text.hpp"
 #include "storage/error.hpp"
@@ -149,6 +150,7 @@ void execute(session_state& session, std::string_view text) {
         return;
     }
 
+    metrics::count(metrics::counter::commands, metrics::protocol::imap);
     bool uid = false;
     const command_entry* entry = nullptr;
     if (mime::iequals(*name, "UID")) {

@@ -34,6 +34,8 @@ struct session_config {
     // LOGIN and AUTHENTICATE are allowed before TLS (the client is on loopback and the
     // policy allows it). After TLS they are always allowed.
     bool cleartext_login_allowed = false;
+    // The client's IP address, for the audit records of logins.
+    std::string remote_address;
 };
 
 enum class next_step {

@@ -4,6 +4,7 @@
 #include "src/net/imap_connection.hpp"
 
 #include "policies/auth_policy.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "storage/executor.hpp"
 
 #include <array>
@@ -162,6 +163,7 @@ imap::session_config make_config(const imap_service& service, const connection_i
     config.limits = service.limits;
     config.tls_active = tls_active;
     config.tls_available = service.tls != nullptr;
+    config.remote_address = info.remote_address;
     boost::system::error_code error;
     const auto remote = asio::ip::make_address(info.remote_address, error);
     config.cleartext_login_allowed =
@@ -202,6 +204,7 @@ std::string imap_busy_reply() {
 asio::awaitable<void> run_imap_connection(asio::ip::tcp::socket socket, connection_info info,
                                           const imap_service& service, bool implicit_tls) {
     const connection_log log(info);
+    metrics::count(metrics::counter::connections, metrics::protocol::imap);
     log.info(fmt::format("event=connect tls={}", implicit_tls ? "implicit" : "no"));
     // Each session's engine runs on a strand of its own, so sessions run in parallel while
     // one session's commands never overlap.

@@ -2,6 +2,8 @@
 // CR LF the only line terminator, so bare LF and stray CR are reported, not repaired.
 #include "src/net/line_reader.hpp"
 
+#include "src/net/wipe.hpp"
+
 namespace skrynka::net {
 
 namespace {
@@ -18,13 +20,18 @@ bool has_bare_cr(std::string_view text) {
 
 line_reader::line_reader(std::size_t max_line_size) : max_line_size_(max_line_size) {}
 
+line_reader::~line_reader() {
+    wipe_string(partial_);
+    wipe_string(completed_);
+}
+
 void line_reader::set_max_line_size(std::size_t max_line_size) {
     max_line_size_ = max_line_size;
 }
 
 void line_reader::clear() {
-    partial_.clear();
-    completed_.clear();
+    wipe_string(partial_);
+    wipe_string(completed_);
     discarding_ = false;
     discard_saw_bare_cr_ = false;
     discard_last_octet_ = '\0';
@@ -32,7 +39,7 @@ void line_reader::clear() {
 }
 
 std::optional<line> line_reader::next(std::string_view& input) {
-    completed_.clear();
+    wipe_string(completed_);
     if (discarding_) {
         return discard_until_lf(input);
     }
@@ -46,18 +53,18 @@ std::optional<line> line_reader::next(std::string_view& input) {
         discarded_size_ = partial_.size();
         discard_saw_bare_cr_ = has_bare_cr(partial_);
         discard_last_octet_ = partial_.empty() ? '\0' : partial_.back();
-        partial_.clear();
+        wipe_string(partial_);
         return discard_until_lf(input);
     }
 
     if (lf == std::string_view::npos) {
-        partial_.append(input);
+        append_wiping(partial_, input);
         input.remove_prefix(input.size());
         return std::nullopt;
     }
 
     completed_.swap(partial_);
-    completed_.append(input.substr(0, lf));
+    append_wiping(completed_, input.substr(0, lf));
     input.remove_prefix(lf + 1);
 
     line result;

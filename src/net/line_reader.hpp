@@ -26,10 +26,18 @@ struct line {
 };
 
 // Splits input into LF-terminated lines. Not thread-safe; one reader per connection.
+// Lines may hold passwords, so every buffered octet is overwritten before its memory is
+// reused or freed.
 class line_reader {
   public:
     // `max_line_size` counts the octets of a line including CR LF.
     explicit line_reader(std::size_t max_line_size);
+    ~line_reader();
+
+    line_reader(const line_reader&) = delete;
+    line_reader& operator=(const line_reader&) = delete;
+    line_reader(line_reader&&) = default;
+    line_reader& operator=(line_reader&&) = default;
 
     // Changes the limit for lines that start after this call.
     void set_max_line_size(std::size_t max_line_size);

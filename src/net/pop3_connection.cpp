@@ -3,7 +3,9 @@
 // section 3). See pop3_connection.hpp.
 #include "src/net/pop3_connection.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/stream_io.hpp"
+#include "src/net/wipe.hpp"
 #include "src/pop3/session.hpp"
 
 #include <array>
@@ -85,6 +87,8 @@ asio::awaitable<pump_end> pump(Stream& stream, pop3::session& engine, std::strin
         } catch (const boost::system::system_error&) {
             write_failed = true;
         }
+        // PASS and AUTH arguments arrive here; the engine keeps what it needs.
+        wipe_bytes(buffer.data(), input.size);
         if (write_failed) {
             reason = writer.reason.empty() ? "write_failed" : writer.reason;
             co_return pump_end::failed;
@@ -146,6 +150,7 @@ std::string pop3_busy_reply() {
 asio::awaitable<void> run_pop3_connection(asio::ip::tcp::socket socket, connection_info info,
                                           const pop3_service& service) {
     const connection_log log(info, "pop3");
+    metrics::count(metrics::counter::connections, metrics::protocol::pop3);
     log.info(service.implicit_tls ? "event=connect tls=implicit" : "event=connect");
 
     pop3::session_config config;

@@ -2,6 +2,8 @@
 // a deadline re-armed before every read (RFC 5321 §4.5.3.2). See smtp_connection.hpp.
 #include "src/net/smtp_connection.hpp"
 
+#include "src/metrics/server_metrics.hpp"
+#include "src/net/wipe.hpp"
 #include "src/smtp/session.hpp"
 
 #include <array>
@@ -182,6 +184,8 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
             co_return result;
         }
         output = engine.feed(std::string_view(buffer.data(), size));
+        // AUTH arguments arrive here; the engine keeps what it needs.
+        wipe_bytes(buffer.data(), size);
     }
 }
 
@@ -228,6 +232,8 @@ std::string smtp_busy_reply(const std::string& hostname) {
 asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connection_info info,
                                           const smtp_service& service) {
     const connection_log log(info, service.proto);
+    metrics::count(metrics::counter::connections,
+                   service.submission ? metrics::protocol::submission : metrics::protocol::smtp);
     log.info("event=connect");
 
     smtp::session_config config;

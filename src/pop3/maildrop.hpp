@@ -65,6 +65,10 @@ class authenticator {
     virtual ~authenticator() = default;
     virtual boost::asio::awaitable<login_result> login(std::string_view name,
                                                        crypto::secret_bytes password) = 0;
+    // Records a login rejected before any password was checked, because it came in
+    // cleartext where TLS is required. name is empty unless the command was USER. The
+    // session sends its refusal after this completes.
+    virtual boost::asio::awaitable<void> cleartext_login_refused(std::string_view name) = 0;
 };
 
 } // namespace skrynka::pop3

@@ -4,6 +4,7 @@
 #include "src/pop3/session.hpp"
 
 #include "src/auth/sasl_plain.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/pop3/response.hpp"
 
 #include <fmt/format.h>
@@ -108,6 +109,7 @@ asio::awaitable<void> session::handle_line(const net::line& line, response_write
         co_return;
     }
 
+    metrics::count(metrics::counter::commands, metrics::protocol::pop3);
     const command request = parse_command(line.text);
     if (request.error != command_error::none) {
         error(error_for(request.error));
@@ -129,7 +131,7 @@ asio::awaitable<void> session::handle_authorization(const command& request) {
         handle_stls(request);
         co_return;
     case verb::user:
-        handle_user(request);
+        co_await handle_user(request);
         co_return;
     case verb::pass:
         co_await handle_pass(request);
@@ -189,23 +191,28 @@ void session::handle_stls(const command& request) {
     log("event=stls");
 }
 
-void session::handle_user(const command& request) {
+asio::awaitable<void> session::handle_user(const command& request) {
     if (request.arguments.size() != 1) {
         error(errc::syntax);
-        return;
+        co_return;
     }
     if (!login_allowed()) {
-        error(errc::cleartext_login_refused);
-        return;
+        co_await reject_cleartext_login(request.arguments.front());
+        co_return;
     }
     // The same reply for every name, so USER does not reveal which accounts exist.
     user_name_ = std::string(request.arguments.front());
     ok("Send PASS");
 }
 
+asio::awaitable<void> session::reject_cleartext_login(std::string_view name) {
+    co_await accounts_.cleartext_login_refused(name);
+    error(errc::cleartext_login_refused);
+}
+
 asio::awaitable<void> session::handle_pass(const command& request) {
     if (!login_allowed()) {
-        error(errc::cleartext_login_refused);
+        co_await reject_cleartext_login({});
         co_return;
     }
     if (!user_name_) {
@@ -227,7 +234,7 @@ asio::awaitable<void> session::handle_pass(const command& request) {
 
 asio::awaitable<void> session::handle_auth(const command& request) {
     if (!login_allowed()) {
-        error(errc::cleartext_login_refused);
+        co_await reject_cleartext_login({});
         co_return;
     }
     if (request.arguments.empty()) {

@@ -94,7 +94,8 @@ class session {
     boost::asio::awaitable<void> handle_transaction(const command& request, response_writer& out);
     void handle_capa();
     void handle_stls(const command& request);
-    void handle_user(const command& request);
+    boost::asio::awaitable<void> handle_user(const command& request);
+    boost::asio::awaitable<void> reject_cleartext_login(std::string_view name);
     boost::asio::awaitable<void> handle_pass(const command& request);
     boost::asio::awaitable<void> handle_auth(const command& request);
     boost::asio::awaitable<void> finish_sasl_plain(std::string_view response);

@@ -11,17 +11,20 @@
 
 namespace skrynka::app::server {
 
-account_mailbox::account_mailbox(boost::asio::thread_pool& pool, storage::account_id account,
+account_mailbox::account_mailbox(boost::asio::thread_pool& pool, storage::audit_writer& audit,
+                                 storage::account_id account, std::string address,
                                  std::filesystem::path database_path,
                                  crypto::secret_bytes database_key,
                                  const crypto::user_public_key& public_key)
-    : pool_(pool), account_(account), database_path_(std::move(database_path)),
-      database_key_(std::move(database_key)), public_key_(public_key), executor_(pool) {}
+    : pool_(pool), audit_(audit), account_(account), address_(std::move(address)),
+      database_path_(std::move(database_path)), database_key_(std::move(database_key)),
+      public_key_(public_key), executor_(pool) {}
 
 boost::asio::awaitable<storage::message_uid>
-account_mailbox::append_to_inbox(storage::new_message message) {
+account_mailbox::append_to_inbox(storage::new_message message, storage::audit_entry record) {
     append_slot slot;
     slot.message = std::move(message);
+    slot.record = std::move(record);
     {
         const std::lock_guard lock(queue_mutex_);
         queue_.push_back(&slot);
@@ -40,8 +43,9 @@ account_mailbox::append_to_inbox(storage::new_message message) {
 
 boost::asio::awaitable<storage::message_uid>
 account_mailbox::seal_and_append(const std::function<storage::new_message()>& seal,
-                                 delivery_target target) {
+                                 storage::audit_entry record, delivery_target target) {
     append_slot slot;
+    slot.record = std::move(record);
     slot.target = target;
     using token_type = const boost::asio::use_awaitable_t<>&;
     co_await boost::asio::async_initiate<token_type, void()>(
@@ -110,26 +114,53 @@ void account_mailbox::commit_queued() {
     if (batch.empty()) {
         return;
     }
+    bool batch_committed = false;
     try {
         const std::vector<storage::message_uid> uids = store_->append_many(requests);
         for (std::size_t i = 0; i < batch.size(); ++i) {
             batch[i]->uid = uids[i];
         }
-        return;
+        batch_committed = true;
     } catch (...) {
         if (batch.size() == 1) {
             batch.front()->error = std::current_exception();
             return;
         }
     }
+    if (batch_committed) {
+        record_committed(batch);
+        return;
+    }
 
     // append_many rolled the whole batch back. Alone, each message either commits or
     // fails for its own reason.
+    std::vector<append_slot*> committed;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         try {
             batch[i]->uid = store_->append(requests[i].mailbox, requests[i].message);
+            committed.push_back(batch[i]);
         } catch (...) {
             batch[i]->error = std::current_exception();
+        }
+    }
+    record_committed(committed);
+}
+
+void account_mailbox::record_committed(const std::vector<append_slot*>& committed) {
+    if (committed.empty()) {
+        return;
+    }
+    std::vector<storage::audit_entry> records;
+    records.reserve(committed.size());
+    for (const append_slot* slot : committed) {
+        records.push_back(slot->record);
+    }
+    // The audit writer runs on a thread of its own, so waiting here cannot starve it.
+    try {
+        audit_.append_and_wait(records);
+    } catch (...) {
+        for (append_slot* slot : committed) {
+            slot->error = std::current_exception();
         }
     }
 }
@@ -174,9 +205,9 @@ storage::mailbox_id account_mailbox::mailbox_of(delivery_target target) {
 
 account_mailboxes::account_mailboxes(boost::asio::thread_pool& pool,
                                      storage::executor& directory_executor,
-                                     storage::directory& directory,
+                                     storage::directory& directory, storage::audit_writer& audit,
                                      std::filesystem::path state_directory)
-    : pool_(pool), directory_executor_(directory_executor), directory_(directory),
+    : pool_(pool), directory_executor_(directory_executor), directory_(directory), audit_(audit),
       state_directory_(std::move(state_directory)) {}
 
 boost::asio::awaitable<std::shared_ptr<account_mailbox>>
@@ -196,7 +227,8 @@ account_mailboxes::find(storage::account_id account) {
                                          "the account of a recipient no longer exists");
         }
         return std::make_shared<account_mailbox>(
-            pool_, account, storage::mailbox_database_path(state_directory_, account),
+            pool_, audit_, account, row->address,
+            storage::mailbox_database_path(state_directory_, account),
             directory_.mailbox_database_key(account), row->public_key);
     });
 

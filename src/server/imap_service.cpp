@@ -3,13 +3,18 @@
 #include "crypto/key_slot.hpp"
 #include "src/auth/account_unlock.hpp"
 #include "src/imap/store_access.hpp"
+#include "src/logging/logging.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/net/imap_connection.hpp"
 #include "src/net/listener.hpp"
+#include "storage/audit_entries.hpp"
+#include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <mutex>
+#include <spdlog/spdlog.h>
 
 namespace skrynka::app::server {
 
@@ -23,11 +28,13 @@ constexpr std::size_t blocking_threads = 4;
 // changes through SQLite.
 class directory_login : public imap::login_service {
   public:
-    directory_login(storage::directory& directory, const config::settings& settings)
-        : directory_(directory), settings_(settings) {}
+    directory_login(storage::directory& directory, const config::settings& settings,
+                    storage::audit_writer& audit)
+        : directory_(directory), settings_(settings), audit_(audit) {}
 
     std::unique_ptr<imap::mail_access> login(std::string_view name,
-                                             const crypto::secret_bytes& password) override {
+                                             const crypto::secret_bytes& password,
+                                             std::string_view remote) override {
         // The directory handle is not thread-safe, so logins take turns.
         // NOTE: one slow Argon2id run therefore delays other logins.
         std::lock_guard lock(mutex_);
@@ -36,21 +43,49 @@ class directory_login : public imap::login_service {
             static_cast<std::uint64_t>(settings_.limits.argon2_memory_kib) * 1024};
         std::optional<auth::unlocked_account> account =
             auth::unlock_account(directory_, name, password, unknown_user_params);
-        // TODO: record successful and failed logins in the audit log. serve's audit_log is
-        // not thread-safe, so it needs the same serialization as the directory first.
         if (!account) {
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::imap);
+            // An unknown account is recorded as bad_credentials too, so that the log is no
+            // oracle for which accounts exist. A failed append only loses the record of a
+            // failure, so the reply stays the same.
+            try_record(
+                storage::login_failure_entry(storage::audit_protocol::imap, name, remote,
+                                             storage::login_failure_reason::bad_credentials));
             return nullptr;
         }
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
         auto store = std::make_shared<storage::mailbox_store>(storage::mailbox_store::open(
             storage::mailbox_database_path(settings_.server.state_dir, account->account),
             directory_.mailbox_database_key(account->account), storage::open_mode::open_existing));
+        // The login counts as done only once its record is durable, so a failed append
+        // throws to the session, which replies with an internal error.
+        audit_.append_and_wait(
+            storage::login_success_entry(storage::audit_protocol::imap, account->address, remote));
         return std::make_unique<imap::store_access>(account->address, std::move(store),
                                                     std::move(account->keys));
     }
 
+    void record_rejected_login(std::string_view name, std::string_view remote,
+                               storage::login_failure_reason reason) override {
+        try_record(
+            storage::login_failure_entry(storage::audit_protocol::imap, name, remote, reason));
+    }
+
   private:
+    // Appends a failure record and waits until it is durable. Logs a failed append
+    // instead of throwing, because the client gets a refusal either way.
+    void try_record(const storage::audit_entry& entry) {
+        try {
+            audit_.append_and_wait(entry);
+        } catch (const storage::storage_error& error) {
+            spdlog::error("proto=imap remote={} event=audit_failed error={}", entry.remote,
+                          logging::log_value(error.what()));
+        }
+    }
+
     storage::directory& directory_;
     const config::settings& settings_;
+    storage::audit_writer& audit_;
     std::mutex mutex_;
 };
 
@@ -81,8 +116,8 @@ endpoints_of(const std::vector<config::listen_address>& addresses) {
 
 struct imap_server::impl {
     impl(boost::asio::io_context& context, const config::settings& config,
-         storage::directory& directory, net::tls_context_store* tls)
-        : io_context(context), settings(config), logins(directory, config) {
+         storage::directory& directory, net::tls_context_store* tls, storage::audit_writer& audit)
+        : io_context(context), settings(config), logins(directory, config, audit) {
         service.hostname = config.server.hostname;
         service.limits = session_limits_from(config.limits);
         service.tls = tls;
@@ -100,8 +135,9 @@ struct imap_server::impl {
 };
 
 imap_server::imap_server(boost::asio::io_context& io_context, const config::settings& settings,
-                         storage::directory& directory, net::tls_context_store* tls)
-    : impl_(std::make_unique<impl>(io_context, settings, directory, tls)) {}
+                         storage::directory& directory, net::tls_context_store* tls,
+                         storage::audit_writer& audit)
+    : impl_(std::make_unique<impl>(io_context, settings, directory, tls, audit)) {}
 
 imap_server::~imap_server() {
     stop();

@@ -4,6 +4,7 @@
 
 #include "src/config/settings.hpp"
 #include "src/net/tls_context.hpp"
+#include "storage/audit_writer.hpp"
 #include "storage/directory.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -16,10 +17,12 @@ namespace skrynka::app::server {
 // pool, directory executor and TLS store should come from there.
 class imap_server {
   public:
-    // directory, settings and tls must outlive the server. tls may be null when no TLS
-    // listener is configured, and then STARTTLS is not offered.
+    // directory, settings, tls and audit must outlive the server. tls may be null when no
+    // TLS listener is configured, and then STARTTLS is not offered. Every login attempt
+    // is recorded in audit before its reply.
     imap_server(boost::asio::io_context& io_context, const config::settings& settings,
-                storage::directory& directory, net::tls_context_store* tls);
+                storage::directory& directory, net::tls_context_store* tls,
+                storage::audit_writer& audit);
     ~imap_server();
 
     // Binds every configured address. Throws boost::system::system_error when one cannot

@@ -6,6 +6,7 @@
 #include "src/delivery/smtp_client.hpp"
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "storage/audit_entries.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -274,9 +275,13 @@ asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
                 co_await context_.mailboxes().find(entry.sender_account);
             message::message_attributes attributes;
             attributes.internal_date = now;
-            co_await mailbox->seal_and_append([&report, &mailbox, &attributes] {
-                return message::seal_message(report, mailbox->public_key(), attributes);
-            });
+            // A bounce is a delivery from the server itself, so no remote address.
+            co_await mailbox->seal_and_append(
+                [&report, &mailbox, &attributes] {
+                    return message::seal_message(report, mailbox->public_key(), attributes);
+                },
+                storage::delivery_entry(mailbox->address(), report.size(),
+                                        storage::audit_protocol::smtp, ""));
             stored = true;
             spdlog::info("event=bounced entry={} account={} recipients={}", entry.id,
                          entry.sender_account, bounced.size());

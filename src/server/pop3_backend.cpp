@@ -6,6 +6,7 @@
 #include "src/auth/account_unlock.hpp"
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
 #include "src/server/mailbox_expunge.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/error.hpp"
@@ -21,18 +22,18 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Appends entry to the audit log. Called on the I/O thread, where the audit upkeep also
-// uses the log, because audit_log is not thread-safe.
-// NOTE: each append waits for an fsync on the I/O thread, which holds up every session
-// for that long. It belongs on the directory's executor once the upkeep runs there too.
-void record_audit(const pop3_backend_context& context, const net::connection_info& info,
-                  const storage::audit_entry& entry) {
+// Appends entry to the audit log and waits until it is durable. Returns false, having
+// logged the error, when the append failed.
+asio::awaitable<bool> record_audit(const pop3_backend_context& context,
+                                   const net::connection_info& info, storage::audit_entry entry) {
     try {
-        context.audit->append(entry);
+        co_await context.audit->append(std::move(entry));
+        co_return true;
     } catch (const storage::storage_error& error) {
         spdlog::error("session={} proto=pop3 remote={} event=audit_failed error={}",
                       info.session_id, info.remote_address, logging::log_value(error.what()));
     }
+    co_return false;
 }
 
 // One session's INBOX. Every call on the store runs on executor_, one at a time.
@@ -107,9 +108,9 @@ class inbox_maildrop : public pop3::maildrop {
         }
         spdlog::info("session={} proto=pop3 remote={} user={} event=expunge mailbox=INBOX count={}",
                      info_.session_id, info_.remote_address, account_.address, notice.uids.size());
-        record_audit(context_, info_,
-                     storage::expunge_entry(account_.address, "INBOX", notice.uids.size(),
-                                            info_.remote_address));
+        co_await record_audit(context_, info_,
+                              storage::expunge_entry(account_.address, "INBOX", notice.uids.size(),
+                                                     info_.remote_address));
         context_.sessions->publish(notice);
     }
 
@@ -155,10 +156,11 @@ class pop3_accounts : public pop3::authenticator {
         const std::string user = logging::log_value(name);
         if (!context_.throttle->allowed(info_.remote_address)) {
             log_warn(fmt::format("event=login_refused reason=rate_limited user={}", user));
-            record_audit(context_, info_,
-                         storage::login_failure_entry(storage::audit_protocol::pop3, name,
-                                                      info_.remote_address,
-                                                      storage::login_failure_reason::rate_limited));
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
+            co_await record_audit(context_, info_,
+                                  storage::login_failure_entry(
+                                      storage::audit_protocol::pop3, name, info_.remote_address,
+                                      storage::login_failure_reason::rate_limited));
             result.status = pop3::login_status::rate_limited;
             co_return result;
         }
@@ -183,12 +185,13 @@ class pop3_accounts : public pop3::authenticator {
         if (!unlocked) {
             context_.throttle->record_failure(info_.remote_address);
             log_warn(fmt::format("event=login_failed user={}", user));
-            // TODO: unlock_account does not tell an unknown account from a wrong password
-            // yet, so both are recorded as bad_credentials.
-            record_audit(context_, info_,
-                         storage::login_failure_entry(
-                             storage::audit_protocol::pop3, name, info_.remote_address,
-                             storage::login_failure_reason::bad_credentials));
+            metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
+            // An unknown account is recorded as bad_credentials too, so that the log is no
+            // oracle for which accounts exist.
+            co_await record_audit(context_, info_,
+                                  storage::login_failure_entry(
+                                      storage::audit_protocol::pop3, name, info_.remote_address,
+                                      storage::login_failure_reason::bad_credentials));
             result.status = pop3::login_status::invalid;
             co_return result;
         }
@@ -215,13 +218,25 @@ class pop3_accounts : public pop3::authenticator {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }
-        record_audit(context_, info_,
-                     storage::login_success_entry(storage::audit_protocol::pop3, address,
-                                                  info_.remote_address));
+        // The login counts as done only once its record is durable.
+        if (!co_await record_audit(context_, info_,
+                                   storage::login_success_entry(storage::audit_protocol::pop3,
+                                                                address, info_.remote_address))) {
+            result.status = pop3::login_status::temporary_failure;
+            co_return result;
+        }
+        metrics::count(metrics::counter::logins_succeeded, metrics::protocol::pop3);
         result.status = pop3::login_status::success;
         result.user = address;
         result.drop = std::move(drop);
         co_return result;
+    }
+
+    asio::awaitable<void> cleartext_login_refused(std::string_view name) override {
+        co_await record_audit(
+            context_, info_,
+            storage::login_failure_entry(storage::audit_protocol::pop3, name, info_.remote_address,
+                                         storage::login_failure_reason::cleartext_refused));
     }
 
   private:

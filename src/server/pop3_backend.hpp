@@ -7,7 +7,7 @@
 #include "src/net/listener.hpp"
 #include "src/pop3/maildrop.hpp"
 #include "src/server/account_sessions.hpp"
-#include "storage/audit_log.hpp"
+#include "storage/audit_writer.hpp"
 #include "storage/directory.hpp"
 #include "storage/executor.hpp"
 
@@ -25,8 +25,8 @@ struct pop3_backend_context {
     std::filesystem::path state_directory;
     account_sessions* sessions = nullptr;
     policies::login_throttle* throttle = nullptr;
-    // Logins and expunges are recorded here, from the I/O thread only (see record_audit).
-    storage::audit_log* audit = nullptr;
+    // Logins and expunges are recorded here; thread-safe.
+    storage::audit_writer* audit = nullptr;
     // The Argon2id cost spent for an unknown login name: the configured slot parameters.
     crypto::argon2_params unknown_user_params;
 };

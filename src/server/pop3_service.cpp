@@ -39,7 +39,8 @@ pop3::pop3_limits pop3_limits_of(const policies::limit_values& limits) {
 // Members are destroyed in reverse order: the listeners first, then the I/O context with
 // the coroutine frames of open sessions, which refer to everything declared before it.
 struct pop3_server::impl {
-    impl(const config::settings& settings, storage::directory& directory, storage::audit_log& audit)
+    impl(const config::settings& settings, storage::directory& directory,
+         storage::audit_writer& audit)
         : settings_(settings), directory_executor_(blocking_pool_),
           throttle_(static_cast<std::size_t>(settings.limits.login_failures_max),
                     std::chrono::seconds(settings.limits.login_failure_window_seconds)) {
@@ -120,7 +121,7 @@ struct pop3_server::impl {
 };
 
 pop3_server::pop3_server(const config::settings& settings, storage::directory& directory,
-                         storage::audit_log& audit)
+                         storage::audit_writer& audit)
     : impl_(std::make_unique<impl>(settings, directory, audit)) {}
 
 void pop3_server::join() {
@@ -129,8 +130,10 @@ void pop3_server::join() {
 
 pop3_server::~pop3_server() {
     // Blocking calls refer to maildrops inside session frames, so they must finish before
-    // the I/O context destroys those frames.
+    // the I/O context destroys those frames. Queued audit appends post their completions
+    // to the I/O context, so they must end before it does.
     impl_->blocking_pool_.join();
+    impl_->backend_.audit->run_and_wait([](storage::audit_log&) {});
 }
 
 boost::asio::io_context& pop3_server::io() {

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "src/config/settings.hpp"
-#include "storage/audit_log.hpp"
+#include "storage/audit_writer.hpp"
 #include "storage/directory.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -23,9 +23,9 @@ class pop3_server {
     // Loads the TLS certificate when [tls] names one. Throws std::runtime_error when it
     // cannot, or when [pop3] listen_tls is set without a certificate. directory and
     // audit must outlive this object. From start() on, directory is used only on its
-    // executor, and audit only on io()'s thread.
+    // executor.
     pop3_server(const config::settings& settings, storage::directory& directory,
-                storage::audit_log& audit);
+                storage::audit_writer& audit);
     // Waits for blocking work already queued, then ends every session without UPDATE.
     ~pop3_server();
     pop3_server(const pop3_server&) = delete;

@@ -16,15 +16,20 @@ std::unique_ptr<net::tls_context_store> load_tls(const config::tls_settings& tls
 
 } // namespace
 
-server_context::server_context(config::settings settings, storage::directory directory)
-    : settings_(std::move(settings)), blocking_pool_(blocking_thread_count),
+server_context::server_context(config::settings settings, storage::directory directory,
+                               storage::audit_writer& audit)
+    : settings_(std::move(settings)), audit_(audit), blocking_pool_(blocking_thread_count),
       directory_executor_(blocking_pool_), directory_(std::move(directory)),
-      mailboxes_(blocking_pool_, directory_executor_, directory_, settings_.server.state_dir),
+      mailboxes_(blocking_pool_, directory_executor_, directory_, audit_,
+                 settings_.server.state_dir),
       tls_(load_tls(settings_.tls)), io_(static_cast<int>(io_thread_count)) {}
 
 server_context::~server_context() {
     stop();
     blocking_pool_.join();
+    // Audit calls that sessions queued post their completions to io_, so they must end
+    // before io_ does. The writer runs calls in order, so an empty call waits for them.
+    audit_.run_and_wait([](storage::audit_log&) {});
 }
 
 void server_context::on_stop(std::function<void()> stopper) {

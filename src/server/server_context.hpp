@@ -1,11 +1,12 @@
 // Shared state of the protocol services of `skrynka serve`: the I/O threads, the blocking
-// thread pool, the directory and the account mailboxes behind their executors, the TLS
-// certificate and the settings.
+// thread pool, the directory and the account mailboxes behind their executors, the audit
+// writer, the TLS certificate and the settings.
 #pragma once
 
 #include "src/config/settings.hpp"
 #include "src/net/tls_context.hpp"
 #include "src/server/account_mailboxes.hpp"
+#include "storage/audit_writer.hpp"
 #include "storage/directory.hpp"
 #include "storage/executor.hpp"
 
@@ -29,9 +30,11 @@ inline constexpr std::size_t blocking_thread_count = 4;
 // stop() and the destructor end them in a safe order.
 class server_context {
   public:
-    // Takes the opened directory. Loads the TLS certificate when [tls] names one, and
-    // throws std::runtime_error (from net::make_server_tls_context) when it cannot.
-    server_context(config::settings settings, storage::directory directory);
+    // Takes the opened directory. audit must outlive the context. Loads the TLS
+    // certificate when [tls] names one, and throws std::runtime_error (from
+    // net::make_server_tls_context) when it cannot.
+    server_context(config::settings settings, storage::directory directory,
+                   storage::audit_writer& audit);
     ~server_context();
     server_context(const server_context&) = delete;
     server_context& operator=(const server_context&) = delete;
@@ -43,6 +46,8 @@ class server_context {
     storage::directory& directory() noexcept { return directory_; }
     storage::executor& directory_executor() noexcept { return directory_executor_; }
     account_mailboxes& mailboxes() noexcept { return mailboxes_; }
+    // Thread-safe. Records that a client waits for are awaited before the reply.
+    storage::audit_writer& audit() noexcept { return audit_; }
     // Null when the config names no certificate, so STARTTLS is not offered.
     net::tls_context_store* tls() noexcept { return tls_.get(); }
 
@@ -61,6 +66,7 @@ class server_context {
 
   private:
     config::settings settings_;
+    storage::audit_writer& audit_;
     // Declared before everything that posts to it, so it is destroyed after them.
     boost::asio::thread_pool blocking_pool_;
     storage::executor directory_executor_;

@@ -2,6 +2,8 @@
 
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
+#include "storage/audit_entries.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -94,11 +96,15 @@ smtp_receiver::deliver(const smtp::envelope& transaction, std::string message) {
                 co_await context_.mailboxes().find(account);
             message::message_attributes attributes;
             attributes.internal_date = seconds_since_epoch();
-            const storage::message_uid uid =
-                co_await mailbox->seal_and_append([&message, &mailbox, &attributes] {
+            // The record is durable before this returns, so before the 250.
+            const storage::message_uid uid = co_await mailbox->seal_and_append(
+                [&message, &mailbox, &attributes] {
                     return message::seal_message(message, mailbox->public_key(), attributes);
-                });
+                },
+                storage::delivery_entry(mailbox->address(), message.size(),
+                                        storage::audit_protocol::smtp, transaction.remote_address));
             status = smtp::delivery_status::delivered;
+            metrics::server_metrics().add_delivered();
             spdlog::info("event=delivered session={} queue_id={} account={} uid={} size={}",
                          transaction.session_id, transaction.queue_id, account, uid,
                          message.size());

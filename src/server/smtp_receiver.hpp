@@ -32,7 +32,9 @@ class smtp_receiver final : public net::smtp_backend {
     // account's public key and appends it to its INBOX. Several envelope recipients of
     // one account (an alias and the primary address, or two tags) get one copy. A
     // recipient whose storage fails is temporary_failure, with nothing stored for it.
-    // Logs event=delivered per copy.
+    // Each copy's message.deliver audit record is durable before this returns, and a
+    // failed audit append makes that recipient temporary_failure too. Logs
+    // event=delivered per copy.
     // NOTE: the account is not looked up again. An account deleted between RCPT and the
     // end of data gets 451 unless its database is already open, and then the copy goes
     // into the deleted account's database file.

@@ -4,6 +4,8 @@
 #include "src/auth/account_unlock.hpp"
 #include "src/logging/logging.hpp"
 #include "src/message/sealed_message.hpp"
+#include "src/metrics/server_metrics.hpp"
+#include "storage/audit_entries.hpp"
 
 #include <chrono>
 #include <exception>
@@ -79,10 +81,14 @@ boost::asio::awaitable<bool> submission_backend::store_sent_copy(const smtp::env
         message::message_attributes attributes;
         attributes.internal_date = seconds_since_epoch();
         attributes.flags = storage::flag::seen;
+        // The record is durable before this returns, so before the 250.
         const storage::message_uid uid = co_await mailbox->seal_and_append(
             [&message, &mailbox, &attributes] {
                 return message::seal_message(message, mailbox->public_key(), attributes);
             },
+            storage::delivery_entry(mailbox->address(), message.size(),
+                                    storage::audit_protocol::submission,
+                                    transaction.remote_address),
             delivery_target::sent);
         spdlog::info("event=sent_copy_stored session={} queue_id={} account={} uid={} size={}",
                      transaction.session_id, transaction.queue_id, transaction.sender_account, uid,
@@ -195,13 +201,12 @@ boost::asio::awaitable<bool> submission_backend::queue_remote(const smtp::envelo
 boost::asio::awaitable<smtp::auth_outcome>
 submission_backend::authenticate(const std::string& remote_address, const std::string& login_name,
                                  const crypto::secret_bytes& password) {
-    // TODO: record logins in the audit log (storage::login_success_entry and
-    // login_failure_entry with audit_protocol::submission) once serve has an audit writer
-    // that any thread may use.
     const std::string user = logging::log_value(login_name);
     if (!throttle_.allowed(remote_address)) {
         spdlog::warn("event=login_refused proto=submission remote={} reason=rate_limited user={}",
                      remote_address, user);
+        co_await record_login_failure(remote_address, login_name,
+                                      storage::login_failure_reason::rate_limited);
         co_return smtp::failed_auth(smtp::auth_status::rate_limited);
     }
 
@@ -235,10 +240,45 @@ submission_backend::authenticate(const std::string& remote_address, const std::s
 
     if (outcome.status != smtp::auth_status::success) {
         throttle_.record_failure(remote_address);
+        metrics::count(metrics::counter::logins_failed, metrics::protocol::submission);
         spdlog::warn("event=login_failed proto=submission remote={} user={}", remote_address,
                      user);
+        // An unknown account is recorded as bad_credentials too, so that the audit log is
+        // no oracle for which accounts exist.
+        co_await record_login_failure(remote_address, login_name,
+                                      storage::login_failure_reason::bad_credentials);
+        co_return outcome;
     }
+
+    // The login counts only once its record is durable, as for IMAP and POP3.
+    bool recorded = false;
+    try {
+        co_await context_.audit().append(storage::login_success_entry(
+            storage::audit_protocol::submission, outcome.user, remote_address));
+        recorded = true;
+    } catch (const std::exception& error) {
+        spdlog::error("event=audit_failed proto=submission remote={} user={} error={}",
+                      remote_address, user, logging::log_value(error.what()));
+    }
+    if (!recorded) {
+        co_return smtp::failed_auth(smtp::auth_status::temporary_failure);
+    }
+    metrics::count(metrics::counter::logins_succeeded, metrics::protocol::submission);
     co_return outcome;
+}
+
+boost::asio::awaitable<void>
+submission_backend::record_login_failure(const std::string& remote_address,
+                                         const std::string& login_name,
+                                         storage::login_failure_reason reason) {
+    // A failed append loses only the record of a failure, so the reply stays the same.
+    try {
+        co_await context_.audit().append(storage::login_failure_entry(
+            storage::audit_protocol::submission, login_name, remote_address, reason));
+    } catch (const std::exception& error) {
+        spdlog::error("event=audit_failed proto=submission remote={} error={}", remote_address,
+                      logging::log_value(error.what()));
+    }
 }
 
 } // namespace skrynka::app::server

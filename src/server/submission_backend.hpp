@@ -11,6 +11,7 @@
 #include "src/net/smtp_backend.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_receiver.hpp"
+#include "storage/audit_entries.hpp"
 #include "storage/executor.hpp"
 #include "storage/outbound_queue.hpp"
 
@@ -42,11 +43,16 @@ class submission_backend final : public net::smtp_backend {
     // Unlocks the account with the password (login or app password) on the directory
     // executor, refusing addresses with too many failed logins first. On success the
     // outcome lists the account's primary address and aliases as its sender addresses.
+    // Every outcome is recorded in the audit log; a success whose record fails becomes
+    // temporary_failure.
     boost::asio::awaitable<smtp::auth_outcome>
     authenticate(const std::string& remote_address, const std::string& login_name,
                  const crypto::secret_bytes& password) override;
 
   private:
+    boost::asio::awaitable<void> record_login_failure(const std::string& remote_address,
+                                                      const std::string& login_name,
+                                                      storage::login_failure_reason reason);
     boost::asio::awaitable<bool> store_sent_copy(const smtp::envelope& transaction,
                                                  const std::string& message);
     std::string with_dkim_signatures(const smtp::envelope& transaction,

@@ -3,6 +3,7 @@
 // The transaction commands MAIL, RCPT, DATA and BDAT are in session_transaction.cpp.
 #include "src/smtp/session.hpp"
 
+#include "src/metrics/server_metrics.hpp"
 #include "src/smtp/address.hpp"
 #include "src/smtp/reply.hpp"
 
@@ -170,6 +171,7 @@ void session::handle_command(const net::line& line, session_output& out) {
         return;
     }
 
+    metrics::count(metrics::counter::commands, metrics::protocol::smtp);
     const command_line command = split_command(line.text);
     const bool opens_transaction = command.name == verb::mail || command.name == verb::quit;
     if (!transaction_ && !opens_transaction &&

@@ -75,6 +75,8 @@ class fuzz_accounts : public authenticator {
         co_return result;
     }
 
+    boost::asio::awaitable<void> cleartext_login_refused(std::string_view) override { co_return; }
+
   private:
     std::vector<std::vector<std::size_t>>& removals_;
 };

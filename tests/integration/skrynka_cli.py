@@ -113,7 +113,8 @@ def main():
 
 # Every listener a dev instance configures, as config keys.
 LISTENERS = ("smtp.listen", "submission.listen", "submission.listen_tls", "imap.listen",
-             "imap.listen_tls", "pop3.listen", "pop3.listen_tls", "admin.listen")
+             "imap.listen_tls", "pop3.listen", "pop3.listen_tls", "admin.listen",
+             "admin.listen_tls")
 
 
 class server_process:

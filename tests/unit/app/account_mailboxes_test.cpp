@@ -1,7 +1,11 @@
 // Group commit of deliveries: concurrent appends to one account all commit, with
-// distinct UIDs, and a bad message in a shared batch fails alone.
+// distinct UIDs, and a bad message in a shared batch fails alone. Every committed message
+// has its message.deliver record, and only those.
 #include "crypto/user_keys.hpp"
 #include "src/server/account_mailboxes.hpp"
+#include "storage/audit_entries.hpp"
+#include "storage/audit_writer.hpp"
+#include "storage/directory.hpp"
 #include "storage/error.hpp"
 #include "tests/unit/app/temp_folder.hpp"
 
@@ -40,13 +44,46 @@ storage::new_message make_message(int number, bool valid) {
     return message;
 }
 
+// Creates a directory database with the audit tables and returns its path.
+std::filesystem::path create_directory(const std::filesystem::path& path,
+                                       const crypto::secret_bytes& key) {
+    storage::directory::open(path, key, storage::open_mode::create_new);
+    return path;
+}
+
+// A directory.db in folder with the audit writer on it, as serve opens them.
+struct delivery_audit {
+    explicit delivery_audit(const std::filesystem::path& folder)
+        : path(folder / "directory.db"), key(crypto::secret_bytes::random(storage::raw_key_size)),
+          writer(create_directory(path, key), key) {}
+
+    // Returns the message.deliver records, read through a connection of their own.
+    std::vector<storage::audit_record> deliveries() const {
+        storage::directory reader =
+            storage::directory::open(path, key, storage::open_mode::open_existing);
+        storage::audit_filter filter;
+        filter.event = storage::audit_event::message_deliver;
+        return storage::audit_log::open(reader.db()).query(filter);
+    }
+
+    std::filesystem::path path;
+    crypto::secret_bytes key;
+    storage::audit_writer writer;
+};
+
+storage::audit_entry delivery_record(int number) {
+    return storage::delivery_entry("alice@example.org", 10, storage::audit_protocol::smtp,
+                                   "192.0.2." + std::to_string(number % 250));
+}
+
 // Appends `count` messages concurrently; the message at `bad_index` is invalid.
 std::vector<outcome> append_concurrently(const std::filesystem::path& path,
-                                         const crypto::secret_bytes& key, int count,
-                                         int bad_index) {
+                                         const crypto::secret_bytes& key, int count, int bad_index,
+                                         storage::audit_writer& audit) {
     boost::asio::thread_pool pool(4);
     const crypto::user_key_pair owner = crypto::generate_user_key_pair();
-    app::server::account_mailbox mailbox(pool, 1, path, crypto::secret_bytes::copy_of(key.bytes()),
+    app::server::account_mailbox mailbox(pool, audit, 1, "alice@example.org", path,
+                                         crypto::secret_bytes::copy_of(key.bytes()),
                                          owner.public_key);
 
     boost::asio::io_context io;
@@ -56,8 +93,8 @@ std::vector<outcome> append_concurrently(const std::filesystem::path& path,
             io,
             [&, i]() -> boost::asio::awaitable<void> {
                 try {
-                    outcomes[static_cast<std::size_t>(i)].uid =
-                        co_await mailbox.append_to_inbox(make_message(i, i != bad_index));
+                    outcomes[static_cast<std::size_t>(i)].uid = co_await mailbox.append_to_inbox(
+                        make_message(i, i != bad_index), delivery_record(i));
                 } catch (const storage::storage_error& error) {
                     outcomes[static_cast<std::size_t>(i)].error = error.code();
                 }
@@ -77,7 +114,8 @@ TEST_CASE("group commit stores every message", "[server][group_commit]") {
     const crypto::secret_bytes key = crypto::secret_bytes::random(storage::raw_key_size);
     storage::mailbox_store::open(path, key, storage::open_mode::create_new).create_mailbox("INBOX");
 
-    const std::vector<outcome> outcomes = append_concurrently(path, key, 50, -1);
+    delivery_audit audit(folder.path());
+    const std::vector<outcome> outcomes = append_concurrently(path, key, 50, -1, audit.writer);
 
     std::set<storage::message_uid> uids;
     for (const outcome& result : outcomes) {
@@ -92,6 +130,10 @@ TEST_CASE("group commit stores every message", "[server][group_commit]") {
     storage::mailbox_store store =
         storage::mailbox_store::open(path, key, storage::open_mode::open_existing);
     CHECK(store.list_messages(store.find_mailbox("INBOX")->id).size() == 50);
+    const std::vector<storage::audit_record> records = audit.deliveries();
+    CHECK(records.size() == 50);
+    CHECK(records.front().subject == "alice@example.org");
+    CHECK(records.front().detail == "size=10 proto=smtp");
 }
 
 TEST_CASE("group commit fails a bad message alone", "[server][group_commit]") {
@@ -100,7 +142,8 @@ TEST_CASE("group commit fails a bad message alone", "[server][group_commit]") {
     const crypto::secret_bytes key = crypto::secret_bytes::random(storage::raw_key_size);
     storage::mailbox_store::open(path, key, storage::open_mode::create_new).create_mailbox("INBOX");
 
-    const std::vector<outcome> outcomes = append_concurrently(path, key, 30, 7);
+    delivery_audit audit(folder.path());
+    const std::vector<outcome> outcomes = append_concurrently(path, key, 30, 7, audit.writer);
 
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
         INFO("message " << i);
@@ -116,13 +159,20 @@ TEST_CASE("group commit fails a bad message alone", "[server][group_commit]") {
     storage::mailbox_store store =
         storage::mailbox_store::open(path, key, storage::open_mode::open_existing);
     CHECK(store.list_messages(store.find_mailbox("INBOX")->id).size() == 29);
+    const std::vector<storage::audit_record> records = audit.deliveries();
+    CHECK(records.size() == 29);
+    for (const storage::audit_record& record : records) {
+        CHECK(record.remote != "192.0.2.7");
+    }
 }
 
 TEST_CASE("group commit reports a missing database", "[server][group_commit]") {
     temp_folder folder;
     const crypto::secret_bytes key = crypto::secret_bytes::random(storage::raw_key_size);
 
-    const std::vector<outcome> outcomes = append_concurrently(folder.path() / "1.db", key, 3, -1);
+    delivery_audit audit(folder.path());
+    const std::vector<outcome> outcomes =
+        append_concurrently(folder.path() / "1.db", key, 3, -1, audit.writer);
 
     for (const outcome& result : outcomes) {
         CHECK_FALSE(result.uid);
@@ -130,6 +180,30 @@ TEST_CASE("group commit reports a missing database", "[server][group_commit]") {
         CHECK(*result.error == storage::errc::not_found);
     }
     CHECK_FALSE(std::filesystem::exists(folder.path() / "1.db"));
+    CHECK(audit.deliveries().empty());
+}
+
+TEST_CASE("group commit reports a failed audit append", "[server][group_commit]") {
+    temp_folder folder;
+    const auto path = folder.path() / "1.db";
+    const crypto::secret_bytes key = crypto::secret_bytes::random(storage::raw_key_size);
+    storage::mailbox_store::open(path, key, storage::open_mode::create_new).create_mailbox("INBOX");
+    delivery_audit audit(folder.path());
+    // Another connection takes the audit table away, so every audit append fails.
+    storage::database::open(audit.path, audit.key, storage::open_mode::open_existing)
+        .execute("ALTER TABLE audit_records RENAME TO audit_records_gone");
+
+    const std::vector<outcome> outcomes = append_concurrently(path, key, 5, -1, audit.writer);
+
+    for (const outcome& result : outcomes) {
+        CHECK_FALSE(result.uid);
+        CHECK(result.error);
+    }
+    // The messages committed before the audit append failed, so nothing is lost; the
+    // sender is told to retry.
+    storage::mailbox_store store =
+        storage::mailbox_store::open(path, key, storage::open_mode::open_existing);
+    CHECK(store.list_messages(store.find_mailbox("INBOX")->id).size() == 5);
 }
 
 TEST_CASE("sealed appends commit or fail alone", "[server][group_commit]") {
@@ -138,9 +212,11 @@ TEST_CASE("sealed appends commit or fail alone", "[server][group_commit]") {
     const crypto::secret_bytes key = crypto::secret_bytes::random(storage::raw_key_size);
     storage::mailbox_store::open(path, key, storage::open_mode::create_new).create_mailbox("INBOX");
 
+    delivery_audit audit(folder.path());
     boost::asio::thread_pool pool(4);
     const crypto::user_key_pair owner = crypto::generate_user_key_pair();
-    app::server::account_mailbox mailbox(pool, 1, path, crypto::secret_bytes::copy_of(key.bytes()),
+    app::server::account_mailbox mailbox(pool, audit.writer, 1, "alice@example.org", path,
+                                         crypto::secret_bytes::copy_of(key.bytes()),
                                          owner.public_key);
     boost::asio::io_context io;
     constexpr int count = 20;
@@ -159,7 +235,7 @@ TEST_CASE("sealed appends commit or fail alone", "[server][group_commit]") {
                 };
                 try {
                     outcomes[static_cast<std::size_t>(i)].uid =
-                        co_await mailbox.seal_and_append(seal);
+                        co_await mailbox.seal_and_append(seal, delivery_record(i));
                 } catch (const std::runtime_error&) {
                     threw[static_cast<std::size_t>(i)] = true;
                 }
@@ -182,4 +258,5 @@ TEST_CASE("sealed appends commit or fail alone", "[server][group_commit]") {
     storage::mailbox_store store =
         storage::mailbox_store::open(path, key, storage::open_mode::open_existing);
     CHECK(store.list_messages(store.find_mailbox("INBOX")->id).size() == count - 1);
+    CHECK(audit.deliveries().size() == count - 1);
 }

@@ -319,6 +319,16 @@ TEST_CASE("TLS listeners require certificate and key", "[config][load]") {
     REQUIRE_NOTHROW(load_config("a.toml", {"imap.listen_tls="}));
 }
 
+TEST_CASE("admin TLS listener requires certificate", "[config][load]") {
+    temp_folder folder;
+    current_folder inside(folder.path());
+    folder.write("a.toml", minimal + "[admin]\nlisten_tls = [\"127.0.0.1:8443\"]\n");
+    REQUIRE(failure_of("a.toml").message ==
+            "a.toml: tls.certificate: missing, but admin.listen_tls lists addresses");
+    const settings loaded = load_config("a.toml", {"admin.listen_tls="});
+    REQUIRE(loaded.listen.admin_tls.empty());
+}
+
 TEST_CASE("config reads delivery mx overrides", "[config][load]") {
     temp_folder folder;
     const auto file = folder.write("skrynka.toml", minimal +

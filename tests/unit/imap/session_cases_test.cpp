@@ -17,11 +17,6 @@ bool has(const std::string& output, std::string_view text) {
     return output.find(text) != std::string::npos;
 }
 
-std::string without_tagged(const std::string& output) {
-    const std::size_t last = output.rfind("\r\n", output.size() - 3);
-    return last == std::string::npos ? std::string() : output.substr(0, last + 2);
-}
-
 } // namespace
 
 TEST_CASE("session expunge numbering across sessions", "[imap][session]") {

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace skrynka::imap::test {
 
@@ -19,8 +20,9 @@ class fixed_login : public login_service {
     fixed_login(std::shared_ptr<storage::mailbox_store> store, const crypto::user_key_pair& keys)
         : store_(std::move(store)), keys_(keys) {}
 
-    std::unique_ptr<mail_access> login(std::string_view name,
-                                       const crypto::secret_bytes& password) override {
+    std::unique_ptr<mail_access> login(std::string_view name, const crypto::secret_bytes& password,
+                                       std::string_view remote) override {
+        remotes.emplace_back(remote);
         const std::string_view expected = "secret";
         const bool good = password.size() == expected.size() &&
                           std::equal(expected.begin(), expected.end(), password.data());
@@ -32,6 +34,20 @@ class fixed_login : public login_service {
                                        keys_.secret_key.data(), keys_.secret_key.size()))};
         return std::make_unique<store_access>("alice@example.org", store_, std::move(copy));
     }
+
+    void record_rejected_login(std::string_view name, std::string_view remote,
+                               storage::login_failure_reason reason) override {
+        rejected.push_back({std::string(name), std::string(remote), reason});
+    }
+
+    struct rejected_login {
+        std::string name;
+        std::string remote;
+        storage::login_failure_reason reason;
+    };
+    // What the engine passed in, in call order.
+    std::vector<std::string> remotes;
+    std::vector<rejected_login> rejected;
 
   private:
     std::shared_ptr<storage::mailbox_store> store_;
@@ -65,6 +81,7 @@ struct session_fixture {
         settings.tls_active = tls;
         settings.tls_available = true;
         settings.limits.append_max = 1024 * 1024;
+        settings.remote_address = "192.0.2.9";
         return settings;
     }
 

@@ -36,6 +36,45 @@ TEST_CASE("session greeting advertises STARTTLS before TLS", "[imap][session]") 
     CHECK(has(talk(engine, "a3 SELECT INBOX\r\n"), "a3 BAD"));
 }
 
+TEST_CASE("session records cleartext login rejections", "[imap][session]") {
+    session_fixture fixture;
+    session engine(session_fixture::config(false), fixture.logins);
+    engine.greet();
+    talk(engine, "a1 LOGIN alice secret\r\n");
+    talk(engine, "a2 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n");
+
+    REQUIRE(fixture.logins.rejected.size() == 2);
+    CHECK(fixture.logins.rejected[0].name == "alice");
+    CHECK(fixture.logins.rejected[0].remote == "192.0.2.9");
+    CHECK(fixture.logins.rejected[0].reason == storage::login_failure_reason::cleartext_refused);
+    // AUTHENTICATE is rejected before the client sends a name.
+    CHECK(fixture.logins.rejected[1].name.empty());
+    CHECK(fixture.logins.rejected[1].reason == storage::login_failure_reason::cleartext_refused);
+    CHECK(fixture.logins.remotes.empty());
+}
+
+TEST_CASE("session passes the remote address to logins", "[imap][session]") {
+    session_fixture fixture;
+    auto engine = fixture.open_session();
+    CHECK(has(talk(*engine, "a1 LOGIN alice wrong\r\n"), "a1 NO"));
+    CHECK(has(talk(*engine, "a2 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n"), "a2 OK"));
+
+    REQUIRE(fixture.logins.remotes.size() == 2);
+    CHECK(fixture.logins.remotes[0] == "192.0.2.9");
+    CHECK(fixture.logins.remotes[1] == "192.0.2.9");
+    CHECK(fixture.logins.rejected.empty());
+}
+
+TEST_CASE("session records malformed SASL responses", "[imap][session]") {
+    session_fixture fixture;
+    auto engine = fixture.open_session();
+    CHECK(has(talk(*engine, "a1 AUTHENTICATE PLAIN !!!notbase64\r\n"), "a1 NO"));
+
+    REQUIRE(fixture.logins.rejected.size() == 1);
+    CHECK(fixture.logins.rejected[0].reason == storage::login_failure_reason::malformed);
+    CHECK(fixture.logins.remotes.empty());
+}
+
 TEST_CASE("session allows cleartext login on loopback policy", "[imap][session]") {
     session_fixture fixture;
     session_config config = session_fixture::config(false);

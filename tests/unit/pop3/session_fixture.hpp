@@ -92,7 +92,14 @@ class fake_accounts : public authenticator {
         co_return result;
     }
 
+    boost::asio::awaitable<void> cleartext_login_refused(std::string_view name) override {
+        refused.emplace_back(name);
+        co_return;
+    }
+
     std::vector<std::string> names;
+    // The names passed to cleartext_login_refused, in call order.
+    std::vector<std::string> refused;
 
   private:
     static std::span<const unsigned char> as_bytes(std::string_view text) {

@@ -69,6 +69,8 @@ TEST_CASE("session refuses cleartext login off loopback") {
     CHECK(d.send("PASS secret\r\n") == refused);
     CHECK(d.send("AUTH PLAIN AGFsaWNlQGV4YW1wbGUub3JnAHNlY3JldA==\r\n") == refused);
     CHECK(d.accounts.names.empty());
+    // Each refusal is recorded; only USER has a name to record.
+    CHECK(d.accounts.refused == std::vector<std::string>{"alice@example.org", "", ""});
 }
 
 TEST_CASE("session STLS without a certificate") {

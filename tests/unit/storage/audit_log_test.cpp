@@ -236,6 +236,25 @@ TEST_CASE("audit query filters by subject, event and time", "[storage][audit]") 
     REQUIRE(store->log.query(wildcard).empty());
 }
 
+TEST_CASE("audit query pages after a sequence number", "[storage][audit]") {
+    audit_fixture f;
+    auto store = f.open();
+    for (int i = 0; i < 5; ++i) {
+        store->log.append(login_failure("alice@example.org"));
+    }
+
+    audit_filter page;
+    page.limit = 2;
+    page.after_sequence = 2;
+    auto found = store->log.query(page);
+    REQUIRE(found.size() == 2);
+    REQUIRE(found[0].sequence == 3);
+    REQUIRE(found[1].sequence == 4);
+
+    page.after_sequence = 5;
+    REQUIRE(store->log.query(page).empty());
+}
+
 TEST_CASE("audit log needs the audit schema", "[storage][audit]") {
     audit_fixture f;
     database plain = database::open(f.dir / "plain.db", f.key, open_mode::create_new);

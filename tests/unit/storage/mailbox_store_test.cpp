@@ -371,3 +371,58 @@ TEST_CASE("UID space exhaustion is too_big", "[storage][mailbox]") {
             }) == errc::too_big);
     REQUIRE(f.store.status(box.id).messages == 1);
 }
+
+TEST_CASE("append_once stores a digest only once", "[storage][mailbox]") {
+    fixture f;
+    const auto inbox = f.store.create_mailbox("INBOX");
+    const bytes first_digest(32, 0x01);
+    const bytes second_digest(32, 0x02);
+
+    REQUIRE(f.store.append_once(inbox.id, sample_message(), first_digest) == 1u);
+    REQUIRE_FALSE(f.store.append_once(inbox.id, sample_message(), first_digest).has_value());
+    f.reopen();
+    REQUIRE_FALSE(f.store.append_once(inbox.id, sample_message(), first_digest).has_value());
+    REQUIRE(f.store.append_once(inbox.id, sample_message(), second_digest) == 2u);
+    REQUIRE(uids_of(f.store.list_messages(inbox.id)) == std::vector<message_uid>{1, 2});
+}
+
+TEST_CASE("append_once rejects a digest of the wrong size", "[storage][mailbox]") {
+    fixture f;
+    const auto inbox = f.store.create_mailbox("INBOX");
+    const bytes short_digest(31, 0x01);
+    REQUIRE(error_of([&] { f.store.append_once(inbox.id, sample_message(), short_digest); }) ==
+            errc::invalid_argument);
+    REQUIRE(f.store.list_messages(inbox.id).empty());
+}
+
+TEST_CASE("append_once_many skips recorded digests", "[storage][mailbox]") {
+    fixture f;
+    const auto inbox = f.store.create_mailbox("INBOX");
+    REQUIRE(f.store.append_once(inbox.id, sample_message(), bytes(32, 0x01)) == 1u);
+
+    std::vector<import_request> requests(3);
+    for (auto& request : requests) {
+        request.mailbox = inbox.id;
+        request.message = sample_message();
+    }
+    requests[0].digest = bytes(32, 0x01); // recorded by the earlier call
+    requests[1].digest = bytes(32, 0x02);
+    requests[2].digest = bytes(32, 0x02); // repeated within the batch
+    const auto uids = f.store.append_once_many(requests);
+    REQUIRE(uids.size() == 3);
+    REQUIRE_FALSE(uids[0].has_value());
+    REQUIRE(uids[1] == 2u);
+    REQUIRE_FALSE(uids[2].has_value());
+    REQUIRE(uids_of(f.store.list_messages(inbox.id)) == std::vector<message_uid>{1, 2});
+}
+
+TEST_CASE("append_once_many is all or nothing", "[storage][mailbox]") {
+    fixture f;
+    const auto inbox = f.store.create_mailbox("INBOX");
+    std::vector<import_request> requests(2);
+    requests[0] = {inbox.id, sample_message(), bytes(32, 0x01)};
+    requests[1] = {inbox.id + 100, sample_message(), bytes(32, 0x02)}; // no such mailbox
+    REQUIRE(error_of([&] { f.store.append_once_many(requests); }) == errc::not_found);
+    REQUIRE(f.store.list_messages(inbox.id).empty());
+    REQUIRE(f.store.append_once(inbox.id, sample_message(), bytes(32, 0x01)) == 1u);
+}
