@@ -287,6 +287,33 @@ def remote_recipients_are_queued_encrypted(folder):
 
 
 @test
+def logins_and_sent_copies_are_audited(folder):
+    server = instance(folder)
+    with server.starttls_client() as client:
+        try:
+            client.login(ALICE, "wrong password")
+            raise AssertionError("a wrong password logged in")
+        except smtplib.SMTPAuthenticationError:
+            pass
+        client.login(ALICE, PASSWORDS[ALICE])
+        client.sendmail(ALICE, [BOB], message_text(ALICE, BOB, "audited", "x"))
+    server.stop()
+
+    def shown(event):
+        return run_ok("-c", server.config, "audit", "show", "--event", event).stdout
+
+    successes = shown("login.success")
+    check_in("proto=submission", successes, "login.success records")
+    failures = shown("login.failure")
+    check_in("proto=submission", failures, "login.failure records")
+    check_in("reason=bad_credentials", failures, "login.failure records")
+    deliveries = shown("message.deliver")
+    check(deliveries.count("proto=submission") == 1,
+          f"one submission delivery record (the Sent copy): {deliveries}")
+    check(deliveries.count("proto=smtp") == 1, f"one local delivery record: {deliveries}")
+
+
+@test
 def sent_copy_recreates_a_deleted_sent_mailbox(folder):
     server = instance(folder)
     client = imaplib.IMAP4_SSL(HOST, server.imaps_port, ssl_context=server.tls_context(),
