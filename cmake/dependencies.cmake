@@ -4,6 +4,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
 pkg_check_modules(BOTAN REQUIRED IMPORTED_TARGET botan-2>=2.19)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus>=3.3)
+pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares>=1.18)
 
 find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)

@@ -129,6 +129,18 @@ constexpr std::array registry{
     limit{"admin_connections_per_address_max", "connections",
           "Concurrent admin HTTP connections from one IP address", 10, 1, 1000,
           &limit_values::admin_connections_per_address_max},
+    limit{"submission_messages_per_hour", "messages",
+          "Messages one account may submit within an hour", 200, 1, 100000,
+          &limit_values::submission_messages_per_hour},
+    limit{"submission_recipients_per_hour", "recipients",
+          "Recipients one account may submit to within an hour", 1000, 1, 1000000,
+          &limit_values::submission_recipients_per_hour},
+    limit{"delivery_retry_seconds", "seconds",
+          "First wait before retrying a temporary delivery failure, doubled per attempt", 1800, 1,
+          14400, &limit_values::delivery_retry_seconds},
+    limit{"delivery_max_age_hours", "hours",
+          "Age at which an undelivered message is bounced to its sender", 120, 1, 720,
+          &limit_values::delivery_max_age_hours},
 };
 
 constexpr bool defaults_match_registry() {

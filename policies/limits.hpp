@@ -101,6 +101,16 @@ struct limit_values {
     // connection between two requests.
     std::int64_t admin_request_seconds = 30;
     std::int64_t admin_connections_per_address_max = 10;
+    // Submission (RFC 6409): what one account may send within a sliding hour. A message
+    // counts when its first recipient is accepted, a recipient when RCPT is accepted.
+    std::int64_t submission_messages_per_hour = 200;
+    std::int64_t submission_recipients_per_hour = 1000;
+    // Outbound delivery: the wait before the first retry after a temporary failure, which
+    // doubles with each attempt up to 4 hours, and the age at which a message that still
+    // failed only temporarily is bounced. RFC 5321 §4.5.4.1 suggests at least 30 minutes
+    // between retries and giving up after 4 to 5 days.
+    std::int64_t delivery_retry_seconds = 1800;
+    std::int64_t delivery_max_age_hours = 120;
 };
 
 // One tunable limit: its config key under [limits], the unit its value is counted in,

@@ -4,10 +4,12 @@
 #include "src/cli/admin_command.hpp"
 #include "src/cli/audit_command.hpp"
 #include "src/cli/cli_error.hpp"
+#include "src/cli/dkim_command.hpp"
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
 #include "src/cli/mail_transfer_command.hpp"
 #include "src/cli/printable_text.hpp"
+#include "src/cli/queue_command.hpp"
 #include "src/cli/receipts_command.hpp"
 #include "src/cli/serve_command.hpp"
 #include "src/cli/user_command.hpp"
@@ -54,6 +56,8 @@ int run(int argc, char** argv) {
     add_wipe_command(app, globals, action);
     add_mail_transfer_commands(app, globals, action);
     add_admin_command(app, globals, action);
+    add_queue_command(app, globals, action);
+    add_dkim_command(app, globals, action);
 
     try {
         app.parse(argc, argv);

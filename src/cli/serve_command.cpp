@@ -12,6 +12,7 @@
 #include "src/server/pop3_service.hpp"
 #include "src/server/server_context.hpp"
 #include "src/server/smtp_service.hpp"
+#include "src/server/submission_service.hpp"
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
@@ -105,6 +106,7 @@ int run_serve(const global_options& globals) {
 
     // Listeners are bound before event=start, so a client may connect once it is logged.
     server::start_smtp_service(context);
+    server::start_submission_service(context);
     imap.start();
     server::start_pop3_service(context);
     admin::start_admin_service(context, admin_store, context.directory_executor().get_strand());

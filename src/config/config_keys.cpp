@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <fmt/format.h>
 
 namespace skrynka::app::config {
@@ -91,6 +92,58 @@ config_key tls_file_key(std::string name, std::filesystem::path tls_settings::*m
             }};
 }
 
+config_key delivery_path_key(std::string name, std::filesystem::path delivery_settings::*member) {
+    return {"delivery", std::move(name), value_kind::string, false,
+            [member](settings& target, const raw_value& value,
+                     const std::filesystem::path& base_dir) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                if (text.empty()) {
+                    return std::string("the path is empty");
+                }
+                target.delivery.*member = resolve_path(text, base_dir);
+                return std::nullopt;
+            }};
+}
+
+// "host:port" where host is a name or an IP literal, IPv6 in brackets.
+config_key smarthost_key() {
+    return {"delivery", "smarthost", value_kind::string, false,
+            [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                const std::size_t colon = text.rfind(':');
+                if (colon == std::string::npos || colon == 0) {
+                    return fmt::format("'{}' is not host:port, for example smtp.example.net:587", text);
+                }
+                std::string host = text.substr(0, colon);
+                if (host.front() == '[' && host.back() == ']') {
+                    host = host.substr(1, host.size() - 2);
+                }
+                int port = 0;
+                const std::string port_text = text.substr(colon + 1);
+                const auto [end, error] =
+                    std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+                if (error != std::errc() || end != port_text.data() + port_text.size() || port < 1 ||
+                    port > 65535) {
+                    return fmt::format("'{}' has no port from 1 to 65535", text);
+                }
+                target.delivery.smarthost_host = host;
+                target.delivery.smarthost_port = static_cast<std::uint16_t>(port);
+                return std::nullopt;
+            }};
+}
+
+config_key smarthost_username_key() {
+    return {"delivery", "smarthost_username", value_kind::string, false,
+            [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                if (text.empty() || text.size() > 255) {
+                    return std::string("expected 1 to 255 characters");
+                }
+                target.delivery.smarthost_username = text;
+                return std::nullopt;
+            }};
+}
+
 config_key listen_key(std::string section, std::string name,
                       std::vector<listen_address> listen_settings::*member) {
     return {std::move(section), std::move(name), value_kind::string_array, false,
@@ -163,6 +216,10 @@ std::vector<config_key> build_schema() {
     for (const policies::limit& definition : policies::all_limits()) {
         keys.push_back(limit_key(definition));
     }
+    keys.push_back(smarthost_key());
+    keys.push_back(smarthost_username_key());
+    keys.push_back(delivery_path_key("smarthost_password_file", &delivery_settings::smarthost_password_file));
+    keys.push_back(delivery_path_key("smarthost_ca_file", &delivery_settings::smarthost_ca_file));
     keys.push_back(log_level_key());
     return keys;
 }

@@ -12,6 +12,7 @@ instance_paths instance_paths::under(const std::filesystem::path& state_dir) {
     paths.certificate = paths.tls_dir / "certificate.pem";
     paths.private_key = paths.tls_dir / "private_key.pem";
     paths.directory_database = state_dir / "directory.db";
+    paths.queue_database = state_dir / "queue.db";
     paths.mailboxes_dir = state_dir / "mailboxes";
     return paths;
 }

@@ -15,6 +15,7 @@ struct instance_paths {
     std::filesystem::path certificate;        // tls/certificate.pem
     std::filesystem::path private_key;        // tls/private_key.pem, mode 0600
     std::filesystem::path directory_database; // directory.db
+    std::filesystem::path queue_database;     // queue.db, the outbound queue
     std::filesystem::path mailboxes_dir;      // mailboxes/, mode 0700
 
     // Returns the layout under state_dir.

@@ -1,5 +1,6 @@
 #include "src/config/load_config.hpp"
 
+#include "policies/address.hpp"
 #include "src/config/config_keys.hpp"
 
 #include <cerrno>
@@ -201,11 +202,74 @@ std::string where_in_file(const std::string& display_name, const toml::source_re
     return fmt::format("{}:{}", display_name, source.begin.line);
 }
 
+constexpr std::string_view mx_override_prefix = "delivery.mx_override.";
+
+// [delivery.mx_override] is a table whose keys are domains, so it has no fixed schema
+// keys. Its entries are kept as "delivery.mx_override.DOMAIN" strings.
+void collect_delivery_values(const toml::table& section, const std::string& display_name,
+                             const std::filesystem::path& base_dir, pending_values& values) {
+    for (auto&& [name_key, node] : section) {
+        const std::string name(name_key.str());
+        const std::string where = where_in_file(display_name, name_key.source());
+        if (const config_key* key = find_config_key("delivery", name)) {
+            std::string reason;
+            auto value = convert_node(node, key->kind, reason);
+            if (!value) {
+                fail(config_errc::wrong_type, where, key->full_name(), reason);
+            }
+            values.insert_or_assign(key->full_name(),
+                                    pending_value{std::move(*value), {where, base_dir, false}});
+            continue;
+        }
+        const toml::table* overrides = node.as_table();
+        if (name != "mx_override" || overrides == nullptr) {
+            fail(config_errc::unknown_key, where, "delivery." + name, "unknown key");
+        }
+        for (auto&& [domain_key, target] : *overrides) {
+            const std::string full_name = std::string(mx_override_prefix) + std::string(domain_key.str());
+            const std::string target_where = where_in_file(display_name, domain_key.source());
+            if (!target.is_string()) {
+                fail(config_errc::wrong_type, target_where, full_name,
+                     fmt::format("expected a string, found {}", describe_node_type(target.type())));
+            }
+            values.insert_or_assign(full_name,
+                                    pending_value{raw_value(target.as_string()->get()),
+                                                  {target_where, base_dir, false}});
+        }
+    }
+}
+
+// Stores every delivery.mx_override.DOMAIN value as a domain and an address.
+void store_mx_overrides(settings& loaded, const pending_values& values) {
+    for (const auto& [full_name, pending] : values) {
+        if (!full_name.starts_with(mx_override_prefix)) {
+            continue;
+        }
+        std::string domain = full_name.substr(mx_override_prefix.size());
+        std::error_code error;
+        const auto parsed = policies::parse_domain(domain, error);
+        if (!parsed) {
+            fail_value(config_errc::invalid_value, pending.origin, full_name,
+                       "invalid domain: expected a name such as example.net");
+        }
+        std::string reason;
+        const auto address = parse_listen_address(std::get<std::string>(pending.value), reason);
+        if (!address) {
+            fail_value(config_errc::invalid_value, pending.origin, full_name, reason);
+        }
+        loaded.delivery.mx_override.insert_or_assign(*parsed, *address);
+    }
+}
+
 void collect_file_values(const toml::table& document, const std::string& display_name,
                          const std::filesystem::path& base_dir, pending_values& values) {
     for (auto&& [section_key, section_node] : document) {
         std::string section(section_key.str());
         std::string section_where = where_in_file(display_name, section_key.source());
+        if (section == "delivery" && section_node.is_table()) {
+            collect_delivery_values(*section_node.as_table(), display_name, base_dir, values);
+            continue;
+        }
 
         const toml::table* section_table = section_node.as_table();
         if (section_table == nullptr) {
@@ -292,6 +356,11 @@ void collect_override(const std::string& override_text, pending_values& values) 
     std::string name = override_text.substr(dot + 1, equals - dot - 1);
     std::string_view text = std::string_view(override_text).substr(equals + 1);
     const value_origin origin{where, std::filesystem::current_path(), true};
+    if (override_text.starts_with(mx_override_prefix)) {
+        values.insert_or_assign(override_text.substr(0, equals),
+                                pending_value{raw_value(std::string(text)), origin});
+        return;
+    }
     const config_key* key = find_config_key(section, name);
     if (key == nullptr) {
         fail_value(config_errc::unknown_key, origin, section + "." + name, "unknown key");
@@ -321,6 +390,18 @@ void check_relations(const settings& loaded, const pending_values& values,
         std::string full_name = "limits." + std::string(conflict->name);
         fail_value(config_errc::invalid_value, origin_of(values, full_name, display_name),
                    full_name, conflict->reason);
+    }
+
+    const delivery_settings& delivery = loaded.delivery;
+    if (delivery.smarthost_username.empty() != delivery.smarthost_password_file.empty()) {
+        fail(config_errc::missing_key, display_name,
+             delivery.smarthost_username.empty() ? "delivery.smarthost_username"
+                                                 : "delivery.smarthost_password_file",
+             "missing: a smarthost login needs both the username and the password file");
+    }
+    if (!delivery.smarthost_username.empty() && delivery.smarthost_host.empty()) {
+        fail(config_errc::missing_key, display_name, "delivery.smarthost",
+             "missing, but delivery.smarthost_username is set");
     }
 
     const std::pair<std::string_view, const std::vector<listen_address>*> tls_listeners[] = {
@@ -387,6 +468,7 @@ settings load_config(const std::filesystem::path& file, const std::vector<std::s
         }
     }
 
+    store_mx_overrides(loaded, values);
     check_relations(loaded, values, display_name);
     return loaded;
 }

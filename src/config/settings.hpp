@@ -6,6 +6,7 @@
 #include "src/config/listen_address.hpp"
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,22 @@ struct listen_settings {
     std::vector<listen_address> admin_tls;
 };
 
+// Outbound delivery. mx_override maps a recipient domain (lowercase) to the address that
+// takes its mail in place of its MX hosts, for tests and for split setups:
+// [delivery.mx_override] example.net = "127.0.0.1:2626".
+struct delivery_settings {
+    std::map<std::string, listen_address> mx_override;
+    // A relay that takes all outbound mail in place of MX hosts (mx_override still wins),
+    // with TLS required and verified: STARTTLS, or implicit TLS on port 465. Empty host
+    // when not configured. With a username, AUTH PLAIN uses the password in the file.
+    std::string smarthost_host;
+    std::uint16_t smarthost_port = 0;
+    std::string smarthost_username;
+    std::filesystem::path smarthost_password_file;
+    // PEM certificates the relay's chain is checked against, besides the system's.
+    std::filesystem::path smarthost_ca_file;
+};
+
 struct settings {
     // The config file the settings came from, absolute.
     std::filesystem::path file;
@@ -49,6 +66,7 @@ struct settings {
     tls_settings tls;
     listen_settings listen;
     policies::limit_values limits;
+    delivery_settings delivery;
     // One of trace, debug, info, warn, error, critical, off.
     std::string log_level = "info";
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "src/smtp/address.hpp"
+#include "src/smtp/authenticator.hpp"
 #include "src/smtp/delivery_sink.hpp"
 #include "src/smtp/envelope.hpp"
 #include "src/smtp/recipient_policy.hpp"
@@ -37,6 +38,13 @@ class smtp_backend {
     // the call completes; the message is the backend's to keep or drop.
     virtual boost::asio::awaitable<std::vector<smtp::delivery_status>>
     deliver(const smtp::envelope& transaction, std::string message) = 0;
+
+    // Checks AUTH credentials as smtp::authenticator does; `info` names the client.
+    // Only sessions in submission mode ask, so a backend for port 25 keeps this
+    // default, which rejects every login. Must not throw.
+    virtual boost::asio::awaitable<smtp::auth_outcome>
+    authenticate(const std::string& remote_address, const std::string& login_name,
+                 const crypto::secret_bytes& password);
 };
 
 } // namespace skrynka::net

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
@@ -48,19 +49,21 @@ struct pump_result {
 
 class connection_log {
   public:
-    explicit connection_log(const connection_info& info) : info_(info) {}
+    connection_log(const connection_info& info, std::string_view proto)
+        : info_(info), proto_(proto) {}
 
     void info(std::string_view fields) const {
-        spdlog::info("session={} proto=smtp remote={} {}", info_.session_id, info_.remote_address,
-                     fields);
+        spdlog::info("session={} proto={} remote={} {}", info_.session_id, proto_,
+                     info_.remote_address, fields);
     }
     void warn(std::string_view fields) const {
-        spdlog::warn("session={} proto=smtp remote={} {}", info_.session_id, info_.remote_address,
-                     fields);
+        spdlog::warn("session={} proto={} remote={} {}", info_.session_id, proto_,
+                     info_.remote_address, fields);
     }
 
   private:
     const connection_info& info_;
+    std::string_view proto_;
 };
 
 // True for the ways a client commonly ends a connection: EOF, reset, and a TLS peer
@@ -96,7 +99,12 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
 // Answers the question a deferred-mode engine stopped at and returns what the engine
 // produced after the answer. Only the backend's calls leave the I/O thread.
 asio::awaitable<smtp::session_output> answer(smtp::session& engine, smtp_backend& backend,
-                                             smtp::next_step step) {
+                                             smtp::next_step step, const connection_info& info) {
+    if (step == smtp::next_step::authenticate) {
+        const smtp::auth_outcome outcome = co_await backend.authenticate(
+            info.remote_address, engine.pending_login_name(), engine.pending_password());
+        co_return engine.authentication_finished(outcome);
+    }
     if (step == smtp::next_step::check_recipient) {
         const recipient_check check = co_await backend.check_recipient(engine.pending_transaction(),
                                                                        engine.pending_recipient());
@@ -109,7 +117,8 @@ asio::awaitable<smtp::session_output> answer(smtp::session& engine, smtp_backend
 
 template <class Stream>
 asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::session_output first,
-                                  const smtp_service& service, const connection_log& log) {
+                                  const smtp_service& service, const connection_log& log,
+                                  const connection_info& info) {
     const smtp::smtp_limits& limits = service.limits;
     std::array<char, read_buffer_size> buffer;
     asio::steady_timer read_deadline(stream.get_executor());
@@ -125,10 +134,11 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
             co_return result;
         }
         if (output.step == smtp::next_step::check_recipient ||
-            output.step == smtp::next_step::deliver) {
+            output.step == smtp::next_step::deliver ||
+            output.step == smtp::next_step::authenticate) {
             // The replies so far are written first, so a client waiting for them does
-            // not wait for the lookup or the commit as well.
-            output = co_await answer(engine, *service.backend, output.step);
+            // not wait for the lookup, the commit or Argon2id as well.
+            output = co_await answer(engine, *service.backend, output.step, info);
             continue;
         }
         if (output.step != smtp::next_step::read) {
@@ -192,9 +202,10 @@ void log_disconnect(const connection_log& log, const smtp::session& engine, std:
     const smtp::session_counters& counts = engine.counters();
     log.info(fmt::format(
         "event=disconnect reason={} tls={} commands={} errors={} messages_accepted={} "
-        "messages_rejected={} recipients_accepted={} recipients_rejected={}",
+        "messages_rejected={} recipients_accepted={} recipients_rejected={} auth_failures={}",
         reason, tls ? "yes" : "no", counts.commands, counts.errors, counts.messages_accepted,
-        counts.messages_rejected, counts.recipients_accepted, counts.recipients_rejected));
+        counts.messages_rejected, counts.recipients_accepted, counts.recipients_rejected,
+        counts.auth_failures));
 }
 
 std::string engine_reason(const smtp::session& engine, const pump_result& result) {
@@ -207,6 +218,12 @@ std::string engine_reason(const smtp::session& engine, const pump_result& result
 
 } // namespace
 
+asio::awaitable<smtp::auth_outcome> smtp_backend::authenticate(const std::string&,
+                                                               const std::string&,
+                                                               const crypto::secret_bytes&) {
+    co_return smtp::failed_auth(smtp::auth_status::invalid);
+}
+
 std::string smtp_busy_reply(const std::string& hostname) {
     return fmt::format("421 4.7.0 {} Too many connections from your address, try again later\r\n",
                        hostname);
@@ -214,8 +231,9 @@ std::string smtp_busy_reply(const std::string& hostname) {
 
 asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connection_info info,
                                           const smtp_service& service) {
-    const connection_log log(info);
-    metrics::count(metrics::counter::connections, metrics::protocol::smtp);
+    const connection_log log(info, service.proto);
+    metrics::count(metrics::counter::connections,
+                   service.submission ? metrics::protocol::submission : metrics::protocol::smtp);
     log.info("event=connect");
 
     smtp::session_config config;
@@ -223,23 +241,33 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     config.session_id = info.session_id;
     config.remote_address = info.remote_address;
     config.tls_available = service.tls != nullptr;
+    config.submission = service.submission;
     config.limits = service.limits;
-    smtp::session engine = service.backend != nullptr
-                               ? smtp::session(std::move(config))
-                               : smtp::session(std::move(config), *service.policy, *service.sink);
+    std::optional<smtp::session> made;
+    if (service.backend != nullptr) {
+        made.emplace(std::move(config));
+    } else if (service.users != nullptr) {
+        made.emplace(std::move(config), *service.policy, *service.sink, *service.users);
+    } else {
+        made.emplace(std::move(config), *service.policy, *service.sink);
+    }
+    smtp::session& engine = *made;
 
     beast::tcp_stream plain(std::move(socket));
-    pump_result result = co_await pump(plain, engine, engine.greet(), service, log);
-    if (result.step != smtp::next_step::start_tls) {
-        log_disconnect(log, engine, engine_reason(engine, result), false);
-        boost::system::error_code ignored;
-        plain.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        co_return;
+    if (!service.implicit_tls) {
+        const pump_result result = co_await pump(plain, engine, engine.greet(), service, log, info);
+        if (result.step != smtp::next_step::start_tls) {
+            log_disconnect(log, engine, engine_reason(engine, result), false);
+            boost::system::error_code ignored;
+            plain.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+            co_return;
+        }
     }
 
-    // The engine has dropped every octet that arrived after the STARTTLS line, and the
-    // read buffer above went out of scope with pump(), so the handshake starts from the
-    // socket alone. Cleartext sent behind STARTTLS reaches OpenSSL and fails the handshake.
+    // After STARTTLS the engine has dropped every octet that arrived after the STARTTLS
+    // line, and the read buffer went out of scope with pump(), so the handshake starts
+    // from the socket alone. Cleartext sent behind STARTTLS reaches OpenSSL and fails the
+    // handshake. With implicit TLS (RFC 8314 §3) the handshake comes first of all.
     const std::shared_ptr<asio::ssl::context> context = service.tls->current();
     beast::ssl_stream<beast::tcp_stream> secure(std::move(plain), *context);
     beast::get_lowest_layer(secure).expires_after(short_deadline);
@@ -257,7 +285,11 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     const smtp::tls_details details = describe_tls(secure.native_handle());
     log.info(
         fmt::format("event=tls_established version={} cipher={}", details.version, details.cipher));
-    result = co_await pump(secure, engine, engine.tls_started(details), service, log);
+    smtp::session_output first = engine.tls_started(details);
+    if (service.implicit_tls) {
+        first = engine.greet();
+    }
+    const pump_result result = co_await pump(secure, engine, std::move(first), service, log, info);
     log_disconnect(log, engine, engine_reason(engine, result), true);
 
     if (result.reason.empty()) {

@@ -18,7 +18,13 @@ namespace skrynka::net {
 // Settings and services shared by every SMTP connection of one listener. Everything
 // referenced must outlive the connections.
 struct smtp_service {
+    // The proto field of log lines: "smtp", "submission" or "submissions".
+    std::string proto = "smtp";
     std::string hostname;
+    // Submission mode of smtp::session (ports 587 and 465).
+    bool submission = false;
+    // TLS handshake before the greeting (RFC 8314 §3, port 465); needs `tls`.
+    bool implicit_tls = false;
     smtp::smtp_limits limits;
     tls_context_store* tls = nullptr; // STARTTLS is offered only when set
     // Either `backend` (the server: the session runs in deferred mode and the
@@ -27,6 +33,7 @@ struct smtp_service {
     smtp_backend* backend = nullptr;
     smtp::recipient_policy* policy = nullptr;
     smtp::delivery_sink* sink = nullptr;
+    smtp::authenticator* users = nullptr; // tests in immediate mode with AUTH
 };
 
 // Runs one SMTP session on `socket` until QUIT, an error, a timeout or the client leaves.

@@ -43,9 +43,10 @@ account_mailbox::append_to_inbox(storage::new_message message, storage::audit_en
 
 boost::asio::awaitable<storage::message_uid>
 account_mailbox::seal_and_append(const std::function<storage::new_message()>& seal,
-                                 storage::audit_entry record) {
+                                 storage::audit_entry record, delivery_target target) {
     append_slot slot;
     slot.record = std::move(record);
+    slot.target = target;
     using token_type = const boost::asio::use_awaitable_t<>&;
     co_await boost::asio::async_initiate<token_type, void()>(
         [this, &slot, &seal](auto handler) {
@@ -99,7 +100,19 @@ void account_mailbox::commit_queued() {
     std::vector<storage::append_request> requests;
     requests.reserve(batch.size());
     for (append_slot* slot : batch) {
-        requests.push_back({inbox_, std::move(slot->message)});
+        storage::mailbox_id mailbox = 0;
+        try {
+            mailbox = mailbox_of(slot->target);
+        } catch (...) {
+            slot->error = std::current_exception();
+            continue;
+        }
+        requests.push_back({mailbox, std::move(slot->message)});
+    }
+    // Slots whose mailbox could not be found are left out with their error.
+    std::erase_if(batch, [](const append_slot* slot) { return slot->error != nullptr; });
+    if (batch.empty()) {
+        return;
     }
     bool batch_committed = false;
     try {
@@ -124,7 +137,7 @@ void account_mailbox::commit_queued() {
     std::vector<append_slot*> committed;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         try {
-            batch[i]->uid = store_->append(inbox_, requests[i].message);
+            batch[i]->uid = store_->append(requests[i].mailbox, requests[i].message);
             committed.push_back(batch[i]);
         } catch (...) {
             batch[i]->error = std::current_exception();
@@ -165,6 +178,29 @@ void account_mailbox::open_if_needed() {
     }
     inbox_ = inbox->id;
     store_.emplace(std::move(store));
+}
+
+storage::mailbox_id account_mailbox::mailbox_of(delivery_target target) {
+    if (target == delivery_target::inbox) {
+        return inbox_;
+    }
+    if (sent_ != 0) {
+        return sent_;
+    }
+    for (const storage::mailbox_info& mailbox : store_->list_mailboxes()) {
+        if (mailbox.special_use == "\\Sent") {
+            sent_ = mailbox.id;
+            return sent_;
+        }
+    }
+    // A user may have removed the special use or the mailbox; the copy still has to go
+    // somewhere the user looks.
+    if (const std::optional<storage::mailbox_info> named = store_->find_mailbox("Sent")) {
+        sent_ = named->id;
+        return sent_;
+    }
+    sent_ = store_->create_mailbox("Sent", "\\Sent").id;
+    return sent_;
 }
 
 account_mailboxes::account_mailboxes(boost::asio::thread_pool& pool,

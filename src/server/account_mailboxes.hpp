@@ -26,6 +26,10 @@
 
 namespace skrynka::app::server {
 
+// The mailbox a delivery goes to: INBOX for received mail, the Sent mailbox (special use
+// \Sent, RFC 6154) for the copy of a submitted message.
+enum class delivery_target { inbox, sent };
+
 // One account's mailbox database behind its own executor. Thread-safe.
 class account_mailbox {
   public:
@@ -59,13 +63,17 @@ class account_mailbox {
     // commit, without a stop on the awaiting coroutine's thread. Rethrows what seal()
     // throws, with nothing stored. seal and what it refers to must stay alive until the
     // co_await completes.
+    // `target` sent appends to the mailbox with special use \Sent, else to the one named
+    // "Sent", and creates "Sent" with that special use when neither exists.
     boost::asio::awaitable<storage::message_uid>
-    seal_and_append(const std::function<storage::new_message()>& seal, storage::audit_entry record);
+    seal_and_append(const std::function<storage::new_message()>& seal, storage::audit_entry record,
+                    delivery_target target = delivery_target::inbox);
 
   private:
     struct append_slot {
         storage::new_message message;
         storage::audit_entry record;
+        delivery_target target = delivery_target::inbox;
         storage::message_uid uid = 0;
         std::exception_ptr error;
     };
@@ -73,6 +81,7 @@ class account_mailbox {
     // Runs on the executor: takes every queued slot and commits them in one transaction.
     void commit_queued();
     void open_if_needed();
+    storage::mailbox_id mailbox_of(delivery_target target);
     // Records the slots whose message committed, in one audit transaction. Blocks the
     // executor's thread until the records are durable, so that no slot completes before.
     void record_committed(const std::vector<append_slot*>& committed);
@@ -89,6 +98,7 @@ class account_mailbox {
     // Used only on executor_.
     std::optional<storage::mailbox_store> store_;
     storage::mailbox_id inbox_ = 0;
+    storage::mailbox_id sent_ = 0; // 0 until a Sent copy needs it
 
     std::mutex queue_mutex_;
     std::vector<append_slot*> queue_; // slots live in the frames of waiting coroutines

@@ -32,6 +32,9 @@ struct envelope {
     std::string helo_name;      // argument of EHLO or HELO as the client sent it
     std::string remote_address; // client IP address without port
     bool tls = false;
+    // Submission: the account that authenticated (RFC 4954), 0 and empty otherwise.
+    std::int64_t sender_account = 0;
+    std::string authenticated_user;
 };
 
 } // namespace skrynka::smtp

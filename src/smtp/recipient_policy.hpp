@@ -12,6 +12,10 @@ enum class recipient_decision {
     unknown_user,      // 550 5.1.1, the domain is ours but the mailbox does not exist
     relay_denied,      // 554 5.7.1, the domain is not ours
     temporary_failure, // 451 4.3.0, try again later (for example storage unavailable)
+    // Submission only:
+    message_rate_exceeded,   // 450 4.7.1, the account sent its messages for this hour
+    recipient_rate_exceeded, // 452 4.5.3, the account reached its recipients for this hour
+    remote_unavailable,      // 550 5.7.1, remote delivery is not configured
 };
 
 class recipient_policy {

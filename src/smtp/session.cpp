@@ -14,14 +14,22 @@ namespace skrynka::smtp {
 session::session(session_config config, recipient_policy& policy, delivery_sink& sink)
     : config_(std::move(config)), policy_(&policy), sink_(&sink),
       lines_(config_.limits.command_line_max) {
+    lines_.set_max_line_size(command_line_limit());
     if (!config_.clock) {
         config_.clock = [] { return std::chrono::system_clock::now(); };
     }
 }
 
+session::session(session_config config, recipient_policy& policy, delivery_sink& sink,
+                 authenticator& users)
+    : session(std::move(config), policy, sink) {
+    users_ = &users;
+}
+
 session::session(session_config config)
     : config_(std::move(config)), policy_(nullptr), sink_(nullptr),
       lines_(config_.limits.command_line_max) {
+    lines_.set_max_line_size(command_line_limit());
     if (!config_.clock) {
         config_.clock = [] { return std::chrono::system_clock::now(); };
     }
@@ -119,9 +127,10 @@ session_output session::resume_with(session_output& out) {
 session_output session::tls_started(const tls_details& tls) {
     tls_ = tls;
     lines_.clear();
-    lines_.set_max_line_size(config_.limits.command_line_max);
+    lines_.set_max_line_size(command_line_limit());
     greeting_ = greeting::none;
     helo_name_.clear();
+    authenticated_.reset();
     reset_transaction();
     mode_ = mode::command;
     return {};
@@ -135,6 +144,10 @@ std::chrono::seconds session::read_timeout() const {
 }
 
 void session::handle_line(const net::line& line, session_output& out) {
+    if (mode_ == mode::sasl_response) {
+        handle_sasl_response(line, out);
+        return;
+    }
     if (mode_ == mode::data) {
         if (data_->add_line(line)) {
             finish_data(out);
@@ -218,14 +231,7 @@ void session::handle_command(const net::line& line, session_output& out) {
         reply(out, 252, "2.0.0", "Cannot verify the address, but will accept a message for it");
         return;
     case verb::auth:
-        if (!is_valid_auth_argument(command.argument)) {
-            error_reply(out, errc::auth_syntax);
-            return;
-        }
-        // TODO: AUTH belongs to the submission listener, which does not exist yet. Its
-        // outcome goes to the audit log as storage::login_success_entry or
-        // login_failure_entry with audit_protocol::submission.
-        error_reply(out, errc::auth_not_available);
+        handle_auth(command, out);
         return;
     case verb::unknown:
         error_reply(out, errc::command_unrecognized);
@@ -264,6 +270,9 @@ void session::handle_hello(const command_line& command, session_output& out) {
     };
     if (config_.tls_available && !tls_) {
         lines.emplace_back("STARTTLS");
+    }
+    if (auth_offered()) {
+        lines.emplace_back("AUTH PLAIN LOGIN");
     }
     out.replies += format_multiline_reply(250, lines);
 }

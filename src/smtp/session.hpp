@@ -1,10 +1,13 @@
 // SMTP receiving session (RFC 5321 §3 and §4) as a pure state machine over bytes.
 // Extensions: PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), CHUNKING and
 // BINARYMIME (RFC 3030), SMTPUTF8 (RFC 6531), ENHANCEDSTATUSCODES (RFC 2034, RFC 3463)
-// and STARTTLS (RFC 3207). The I/O loop feeds the octets it reads and writes the replies.
+// and STARTTLS (RFC 3207). In submission mode (RFC 6409, ports 587 and 465) it adds AUTH
+// PLAIN and LOGIN (RFC 4954, RFC 4616) and binds the senders to the account that logged
+// in. The I/O loop feeds the octets it reads and writes the replies.
 #pragma once
 
 #include "src/net/line_reader.hpp"
+#include "src/smtp/authenticator.hpp"
 #include "src/smtp/command.hpp"
 #include "src/smtp/data_reader.hpp"
 #include "src/smtp/delivery_sink.hpp"
@@ -28,6 +31,9 @@ struct session_config {
     std::string session_id;     // unique per connection; queue ids are derived from it
     std::string remote_address; // client IP address without port
     bool tls_available = false; // a certificate is configured, so STARTTLS is offered
+    // Submission mode: AUTH is offered once TLS is active, MAIL requires it, the envelope
+    // and header senders must belong to the account, and Date and Message-ID are added.
+    bool submission = false;
     smtp_limits limits;
     // Time source for the Received header; system_clock::now when empty.
     std::function<std::chrono::system_clock::time_point()> clock;
@@ -48,6 +54,9 @@ enum class next_step {
     check_recipient,
     // Only in deferred mode: store pending_message(), then call delivery_finished().
     deliver,
+    // Only in deferred mode: check pending_login_name() and pending_password(), then
+    // call authentication_finished().
+    authenticate,
 };
 
 struct session_output {
@@ -64,6 +73,7 @@ struct session_counters {
     std::uint64_t messages_rejected = 0;
     std::uint64_t recipients_accepted = 0;
     std::uint64_t recipients_rejected = 0;
+    std::uint64_t auth_failures = 0;
 };
 
 // One SMTP session, one per connection. Not thread-safe.
@@ -79,6 +89,9 @@ class session {
   public:
     // Immediate mode. `policy` and `sink` must outlive the session.
     session(session_config config, recipient_policy& policy, delivery_sink& sink);
+    // Immediate mode with AUTH for submission. `users` must outlive the session.
+    session(session_config config, recipient_policy& policy, delivery_sink& sink,
+            authenticator& users);
     // Deferred mode.
     explicit session(session_config config);
 
@@ -116,19 +129,45 @@ class session {
     // delivery_sink::deliver returns them), then processes the kept input.
     session_output delivery_finished(const std::vector<delivery_status>& results);
 
+    // The credentials to check, valid after feed() returned next_step::authenticate and
+    // until authentication_finished().
+    const std::string& pending_login_name() const;
+    const crypto::secret_bytes& pending_password() const;
+    // Replies to AUTH with `outcome`, then processes the kept input.
+    session_output authentication_finished(const auth_outcome& outcome);
+
+    // The canonical address of the account that logged in; empty before AUTH succeeded.
+    const std::string& authenticated_user() const;
+
     const session_counters& counters() const { return counters_; }
     // Why the session asked to close: "quit" or the name of a closing_* error such as
     // "too_many_errors"; empty while it is open.
     std::string_view close_reason() const { return close_reason_; }
 
   private:
-    enum class mode { command, data, bdat, awaiting_tls, closed };
+    enum class mode { command, data, bdat, awaiting_tls, sasl_response, closed };
+    // What the next line means while mode is sasl_response.
+    enum class sasl_step { plain_response, login_username, login_password };
     enum class greeting { none, helo, ehlo };
 
     void handle_line(const net::line& line, session_output& out);
     void handle_command(const net::line& line, session_output& out);
     void handle_hello(const command_line& command, session_output& out);
     void handle_starttls(const command_line& command, session_output& out);
+    void handle_auth(const command_line& command, session_output& out);
+    void handle_sasl_response(const net::line& line, session_output& out);
+    void decode_plain(std::string_view response, session_output& out);
+    void decode_login_username(std::string_view response, session_output& out);
+    void decode_login_password(std::string_view response, session_output& out);
+    void ask_authentication(std::string login_name, crypto::secret_bytes password,
+                            session_output& out);
+    void reply_authenticated(const auth_outcome& outcome, session_output& out);
+    void sasl_challenge(std::string_view challenge, sasl_step step, session_output& out);
+    std::size_t command_line_limit() const;
+    bool auth_offered() const;
+    // Checks the senders of a submitted message and adds missing fields; returns the
+    // rejection or nothing.
+    std::optional<errc> prepare_submitted(std::string& message);
     void handle_mail(const command_line& command, session_output& out);
     void handle_rcpt(const command_line& command, session_output& out);
     void handle_data(const command_line& command, session_output& out);
@@ -160,11 +199,14 @@ class session {
         envelope transaction; // a copy for deliver, since the transaction ends first
         std::string message;
         std::size_t received_size = 0;
+        std::string login_name; // for authenticate
+        crypto::secret_bytes password;
     };
 
     session_config config_;
     recipient_policy* policy_; // both null in deferred mode
     delivery_sink* sink_;
+    authenticator* users_ = nullptr; // null in deferred mode and without AUTH
     std::optional<pending_question> pending_;
     // Input read but not yet processed while a question is pending.
     std::string held_input_;
@@ -174,6 +216,11 @@ class session {
     greeting greeting_ = greeting::none;
     std::string helo_name_;
     std::optional<tls_details> tls_;
+
+    // AUTH exchange in progress, and its outcome once it succeeded.
+    sasl_step sasl_step_ = sasl_step::plain_response;
+    std::string sasl_username_;
+    std::optional<auth_outcome> authenticated_;
 
     // The open transaction, from an accepted MAIL until the message ends or RSET.
     std::optional<envelope> transaction_;

@@ -3,6 +3,7 @@
 // SMTPUTF8 (RFC 6531 §3.4). Ends with the hand-over of the message to the delivery sink.
 #include "src/smtp/reply.hpp"
 #include "src/smtp/session.hpp"
+#include "src/smtp/submission_policy.hpp"
 #include "src/smtp/trace_header.hpp"
 
 #include <fmt/format.h>
@@ -33,6 +34,11 @@ void session::handle_mail(const command_line& command, session_output& out) {
     }
     if (transaction_) {
         error_reply(out, errc::nested_mail);
+        return;
+    }
+    if (config_.submission && !authenticated_) {
+        // RFC 4954 §6: 530 when the server requires AUTH before MAIL.
+        error_reply(out, errc::auth_required);
         return;
     }
 
@@ -103,6 +109,18 @@ void session::handle_mail(const command_line& command, session_output& out) {
         // RFC 6531 §3.5: a UTF-8 address without the SMTPUTF8 parameter gets 553 5.6.7.
         error_reply(out, errc::utf8_needs_smtputf8);
         return;
+    }
+
+    if (config_.submission) {
+        // A user sends only as their own addresses, so a stolen password cannot forge
+        // other senders. The null path is rejected too, because users send no bounces.
+        const std::optional<mailbox>& sender = arguments.address.address;
+        if (!sender || !is_own_address(sender->text(), authenticated_->sender_addresses)) {
+            error_reply(out, errc::sender_not_owned);
+            return;
+        }
+        transaction.sender_account = authenticated_->account;
+        transaction.authenticated_user = authenticated_->user;
     }
 
     transaction.sender = arguments.address.address;
@@ -179,6 +197,18 @@ void session::reply_recipient(const mailbox& recipient, recipient_decision decis
         ++counters_.recipients_rejected;
         reply(out, 451, "4.3.0", "Temporary failure, try again later");
         return;
+    case recipient_decision::message_rate_exceeded:
+        ++counters_.recipients_rejected;
+        error_reply(out, errc::message_rate_exceeded);
+        return;
+    case recipient_decision::recipient_rate_exceeded:
+        ++counters_.recipients_rejected;
+        error_reply(out, errc::recipient_rate_exceeded);
+        return;
+    case recipient_decision::remote_unavailable:
+        ++counters_.recipients_rejected;
+        error_reply(out, errc::remote_delivery_unavailable);
+        return;
     }
 
     // A repeated recipient gets one copy; the reply stays positive.
@@ -227,7 +257,7 @@ void session::handle_data(const command_line& command, session_output& out) {
 
 void session::finish_data(session_output& out) {
     mode_ = mode::command;
-    lines_.set_max_line_size(config_.limits.command_line_max);
+    lines_.set_max_line_size(command_line_limit());
 
     std::optional<errc> rejection;
     switch (data_->verdict()) {
@@ -329,8 +359,27 @@ void session::finish_bdat_chunk(session_output& out) {
     reset_transaction();
 }
 
+std::optional<errc> session::prepare_submitted(std::string& message) {
+    if (const std::optional<errc> rejection =
+            check_header_senders(message, authenticated_->sender_addresses)) {
+        return rejection;
+    }
+    message.insert(0, missing_header_fields(message, config_.hostname, config_.clock()));
+    return std::nullopt;
+}
+
 void session::deliver(std::string& message, session_output& out) {
     envelope& transaction = *transaction_;
+    if (config_.submission) {
+        if (const std::optional<errc> rejection = prepare_submitted(message)) {
+            ++counters_.messages_rejected;
+            out.events.push_back(fmt::format("event=message_rejected queue_id={} reason={}",
+                                             transaction.queue_id, reply_for(*rejection).name));
+            error_reply(out, *rejection);
+            return;
+        }
+    }
+
     trace_facts facts;
     facts.our_hostname = config_.hostname;
     facts.esmtp = greeting_ == greeting::ehlo;

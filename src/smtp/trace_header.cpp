@@ -36,7 +36,7 @@ std::string format_address_literal(const std::string& ip_address) {
 namespace {
 
 // Protocol names of the WITH clause: ESMTP, ESMTPS and the UTF8SMTP forms (RFC 3848,
-// RFC 6531). The "A" forms for authenticated sessions come with submission.
+// RFC 6531), with "A" after "S" for sessions authenticated with AUTH (RFC 3848).
 std::string protocol_name(const envelope& transaction, const trace_facts& facts) {
     if (!facts.esmtp) {
         return "SMTP";
@@ -44,6 +44,9 @@ std::string protocol_name(const envelope& transaction, const trace_facts& facts)
     std::string name = transaction.smtputf8 ? "UTF8SMTP" : "ESMTP";
     if (transaction.tls) {
         name += "S";
+    }
+    if (!transaction.authenticated_user.empty()) {
+        name += "A";
     }
     return name;
 }

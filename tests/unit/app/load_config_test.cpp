@@ -328,3 +328,67 @@ TEST_CASE("admin TLS listener requires certificate", "[config][load]") {
     const settings loaded = load_config("a.toml", {"admin.listen_tls="});
     REQUIRE(loaded.listen.admin_tls.empty());
 }
+
+TEST_CASE("config reads delivery mx overrides", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal +
+                                                       "[delivery.mx_override]\n"
+                                                       "\"Example.NET\" = \"127.0.0.1:2626\"\n");
+    settings loaded = load_config(file, {"delivery.mx_override.example.com=[::1]:2727"});
+    REQUIRE(loaded.delivery.mx_override.size() == 2);
+    CHECK(loaded.delivery.mx_override.at("example.net").host == "127.0.0.1");
+    CHECK(loaded.delivery.mx_override.at("example.net").port == 2626);
+    CHECK(loaded.delivery.mx_override.at("example.com").host == "::1");
+
+    // An override replaces the file's entry for the same domain.
+    settings replaced = load_config(file, {"delivery.mx_override.Example.NET=127.0.0.2:25"});
+    CHECK(replaced.delivery.mx_override.at("example.net").host == "127.0.0.2");
+}
+
+TEST_CASE("config rejects bad delivery overrides", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal);
+    CHECK(failure_of(file, {"delivery.mx_override.example.net=mail.example.net:25"})
+              .message.find("delivery.mx_override.example.net") != std::string::npos);
+    CHECK(failure_of(file, {"delivery.mx_override.bad_domain!=127.0.0.1:25"})
+              .message.find("invalid domain") != std::string::npos);
+
+    const auto unknown = folder.write("unknown.toml", minimal + "[delivery]\nretries = 3\n");
+    CHECK(failure_of(unknown).message.find("delivery.retries") != std::string::npos);
+    const auto number = folder.write("number.toml",
+                                     minimal + "[delivery.mx_override]\n\"example.net\" = 25\n");
+    CHECK(failure_of(number).message.find("expected a string") != std::string::npos);
+}
+
+TEST_CASE("config reads a smarthost", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal +
+                                                       "[delivery]\n"
+                                                       "smarthost = \"smtp.example.net:587\"\n"
+                                                       "smarthost_username = \"me\"\n"
+                                                       "smarthost_password_file = \"relay.pw\"\n");
+    settings loaded = load_config(file, {});
+    CHECK(loaded.delivery.smarthost_host == "smtp.example.net");
+    CHECK(loaded.delivery.smarthost_port == 587);
+    CHECK(loaded.delivery.smarthost_username == "me");
+    CHECK(loaded.delivery.smarthost_password_file == folder.path() / "relay.pw");
+
+    settings ipv6 = load_config(file, {"delivery.smarthost=[::1]:465"});
+    CHECK(ipv6.delivery.smarthost_host == "::1");
+    CHECK(ipv6.delivery.smarthost_port == 465);
+}
+
+TEST_CASE("config rejects incomplete smarthosts", "[config][load]") {
+    temp_folder folder;
+    const auto file = folder.write("skrynka.toml", minimal);
+    CHECK(failure_of(file, {"delivery.smarthost=smtp.example.net"}).message.find("host:port") !=
+          std::string::npos);
+    CHECK(failure_of(file, {"delivery.smarthost=smtp.example.net:0"}).message.find("port") !=
+          std::string::npos);
+    CHECK(failure_of(file, {"delivery.smarthost=smtp.example.net:587",
+                            "delivery.smarthost_username=me"})
+              .message.find("delivery.smarthost_password_file") != std::string::npos);
+    CHECK(failure_of(file, {"delivery.smarthost_username=me",
+                            "delivery.smarthost_password_file=pw"})
+              .message.find("delivery.smarthost") != std::string::npos);
+}

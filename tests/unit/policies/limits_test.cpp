@@ -31,7 +31,9 @@ TEST_CASE("limit registry has the expected keys", "[policies][limits]") {
                          "pop3_commands_before_auth_max", "pop3_errors_max",
                          "pop3_idle_timeout_seconds", "pop3_connections_per_address_max",
                          "admin_header_max_bytes", "admin_body_max_bytes", "admin_request_seconds",
-                         "admin_connections_per_address_max"});
+                         "admin_connections_per_address_max",
+                         "submission_messages_per_hour", "submission_recipients_per_hour",
+                         "delivery_retry_seconds", "delivery_max_age_hours"});
 }
 
 TEST_CASE("limit defaults match the value struct", "[policies][limits]") {
