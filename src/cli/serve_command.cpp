@@ -3,6 +3,7 @@
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
+#include "src/cli/process_privileges.hpp"
 #include "src/cli/serve_instance_guard.hpp"
 #include "src/logging/logging.hpp"
 #include "src/server/imap_service.hpp"
@@ -37,6 +38,8 @@ std::string_view signal_name(int signal_number) {
 }
 
 int run_serve(const global_options& globals) {
+    // Before the storage key is read, so no secret can end up in a core file.
+    disable_core_dumps();
     instance opened = open_instance(globals);
     serve_instance_guard guard(opened.paths);
     const config::settings& settings = opened.settings;
@@ -99,6 +102,10 @@ int run_serve(const global_options& globals) {
     server::start_smtp_service(context);
     imap.start();
     pop3.start();
+    // Ports, keys, certificates and the directory are open: root is no longer needed, and
+    // no session has been accepted yet, because no I/O thread runs.
+    drop_privileges(settings.server);
+    check_memory_lock_limit();
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),
