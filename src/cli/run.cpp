@@ -2,6 +2,7 @@
 
 #include "crypto/secret.hpp"
 #include "src/cli/audit_command.hpp"
+#include "src/cli/check_command.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
 #include "src/cli/init_command.hpp"
@@ -44,6 +45,7 @@ int run(int argc, char** argv) {
     add_serve_command(app, globals, action);
     add_user_command(app, globals, action);
     add_audit_command(app, globals, action);
+    add_check_command(app, globals, action);
 
     try {
         app.parse(argc, argv);
