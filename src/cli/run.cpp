@@ -2,6 +2,7 @@
 
 #include "crypto/secret.hpp"
 #include "src/cli/audit_command.hpp"
+#include "src/cli/backup_command.hpp"
 #include "src/cli/check_command.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/global_options.hpp"
@@ -46,6 +47,7 @@ int run(int argc, char** argv) {
     add_user_command(app, globals, action);
     add_audit_command(app, globals, action);
     add_check_command(app, globals, action);
+    add_backup_commands(app, globals, action);
 
     try {
         app.parse(argc, argv);
