@@ -87,9 +87,17 @@ int run_serve(const global_options& globals) {
                 return;
             }
             // reload() logs event=tls_reloaded, or the failure and keeps the old certificate.
+            // Sessions keep the TLS context they started with, so none is dropped.
+            std::string outcome = "none_configured";
             if (context.tls() != nullptr) {
-                context.tls()->reload();
+                outcome = context.tls()->reload() ? "reloaded" : "kept_previous";
             }
+            // TODO: reload the [limits] policies too; the services hold the settings by
+            // reference, so that needs a settings snapshot they re-read per session.
+            boost::asio::post(pop3.io(), [&audit, outcome] {
+                record_system_event(audit, storage::audit_event::config_load,
+                                    "signal=SIGHUP certificate=" + outcome);
+            });
             reload_signals.async_wait(reload);
         };
     reload_signals.async_wait(reload);
