@@ -13,9 +13,9 @@
 namespace skrynka::storage {
 
 // Copies the database open as source into a new file at destination with SQLite's online
-// backup API, in one step that holds a read transaction: the copy is the state of one
-// moment, and writers on other connections (a running server) are not blocked, because
-// the databases run in WAL mode. The copy is keyed with raw_key, which must be the
+// backup API, in one step inside one read transaction. So the copy is the state of one
+// moment, and in WAL mode writers on other connections (a running server) are not
+// blocked. The copy is keyed with raw_key, which must be the
 // source's key, and its WAL is merged into it before it is closed.
 //
 // Throws storage_error: already_exists when destination exists, busy when the source

@@ -98,7 +98,7 @@ std::string read_small_file(const fs::path& path) {
     std::error_code error;
     const std::uintmax_t size = fs::file_size(path, error);
     if (error) {
-        throw cli_error(fmt::format("cannot read {}: {}", path.string(), error.message()));
+        throw cli_error(fmt::format("failed to read {}: {}", path.string(), error.message()));
     }
     if (size > max_bytes) {
         throw cli_error(fmt::format("{} is larger than {} bytes", path.string(), max_bytes));
@@ -107,7 +107,7 @@ std::string read_small_file(const fs::path& path) {
     std::ostringstream content;
     content << file.rdbuf();
     if (!file) {
-        throw cli_error(fmt::format("cannot read {}", path.string()));
+        throw cli_error(fmt::format("failed to read {}", path.string()));
     }
     return content.str();
 }

@@ -8,7 +8,7 @@
 //   ...
 //
 // Paths are "directory.db" and "mailboxes/<account id>.db", nothing else, so a restore
-// never writes outside its target folder. "manifest.sig" holds the signature of the
+// never writes outside its target folder. "manifest.sig" contains the signature of the
 // manifest's exact bytes, in hex, followed by a line break.
 #pragma once
 

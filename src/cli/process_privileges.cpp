@@ -72,7 +72,7 @@ target_ids look_up_target(const config::server_settings& server) {
 void require_state_dir_owner(const config::server_settings& server, uid_t uid) {
     struct stat status {};
     if (::stat(server.state_dir.c_str(), &status) != 0) {
-        throw cli_error(fmt::format("cannot inspect server.state_dir {}: {}",
+        throw cli_error(fmt::format("failed to inspect server.state_dir {}: {}",
                                     server.state_dir.string(), errno_text(errno)));
     }
     if (status.st_uid != uid) {

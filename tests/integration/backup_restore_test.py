@@ -1,6 +1,8 @@
-"""skrynka backup and restore: an online backup taken while SMTP deliveries go on
-restores into a new state folder that serves every acknowledged message over IMAP, and
-restore rejects a backup that was changed, re-signed by another key or is incomplete.
+"""skrynka backup and restore.
+
+An online backup taken while SMTP deliveries go on restores into a new state folder that
+serves every acknowledged message over IMAP. restore rejects a backup that was changed,
+signed by another key or is incomplete.
 """
 
 import imaplib

@@ -1,6 +1,8 @@
-"""skrynka serve started as root: it drops to server.user and server.group after opening
-its ports and files, keeps no way back to root, writes no core files, still delivers and
-reads mail, and refuses to start when the drop cannot be done safely.
+"""skrynka serve started as root.
+
+It switches to server.user and server.group after opening its ports and files, keeps no
+way back to root, writes no core files, and still delivers and reads mail. It refuses to
+start when the switch cannot be done safely.
 
 Needs root (CI runs as root); otherwise the script reports a skip with exit status 77.
 """
