@@ -3,6 +3,8 @@
 #include "crypto/secret.hpp"
 #include "src/cli/admin_command.hpp"
 #include "src/cli/audit_command.hpp"
+#include "src/cli/backup_command.hpp"
+#include "src/cli/check_command.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/dkim_command.hpp"
 #include "src/cli/global_options.hpp"
@@ -58,6 +60,8 @@ int run(int argc, char** argv) {
     add_admin_command(app, globals, action);
     add_queue_command(app, globals, action);
     add_dkim_command(app, globals, action);
+    add_check_command(app, globals, action);
+    add_backup_commands(app, globals, action);
 
     try {
         app.parse(argc, argv);

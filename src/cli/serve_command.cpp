@@ -5,6 +5,7 @@
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
 #include "src/cli/instance.hpp"
+#include "src/cli/process_privileges.hpp"
 #include "src/cli/serve_instance_guard.hpp"
 #include "src/cli/wipe_command.hpp"
 #include "src/logging/logging.hpp"
@@ -41,6 +42,8 @@ std::string_view signal_name(int signal_number) {
 }
 
 int run_serve(const global_options& globals) {
+    // Before the storage key is read, so no secret can end up in a core file.
+    disable_core_dumps();
     instance opened = open_instance(globals);
     serve_instance_guard guard(opened.paths);
     const config::settings& settings = opened.settings;
@@ -93,9 +96,23 @@ int run_serve(const global_options& globals) {
                 return;
             }
             // reload() logs event=tls_reloaded, or the failure and keeps the old certificate.
+            // Sessions keep the TLS context they started with, so none is dropped.
+            std::string outcome = "none_configured";
             if (context.tls() != nullptr) {
-                context.tls()->reload();
+                outcome = context.tls()->reload() ? "reloaded" : "kept_previous";
             }
+            // TODO: reload the [limits] policies too; the services hold the settings by
+            // reference, so that needs a settings snapshot they re-read per session.
+            // The record waits for an fsync, so it is written from the blocking pool.
+            boost::asio::post(context.blocking_pool(), [&writer = *audit, outcome] {
+                try {
+                    record_system_event(writer, storage::audit_event::config_load,
+                                        "signal=SIGHUP certificate=" + outcome);
+                } catch (const std::exception& error) {
+                    spdlog::error("event=audit_failed what=reload error={}",
+                                  logging::log_value(error.what()));
+                }
+            });
             reload_signals.async_wait(reload);
         };
     reload_signals.async_wait(reload);
@@ -110,6 +127,10 @@ int run_serve(const global_options& globals) {
     imap.start();
     server::start_pop3_service(context);
     admin::start_admin_service(context, admin_store, context.directory_executor().get_strand());
+    // Ports, keys, certificates and the directory are open: root is no longer needed, and
+    // no session has been accepted yet, because no I/O thread runs.
+    drop_privileges(settings.server);
+    check_memory_lock_limit();
     spdlog::info("event=start version={} pid={} config={} state_dir={} hostname={} domains={} "
                  "accounts={}",
                  SKRYNKA_VERSION, ::getpid(), logging::log_value(settings.file.string()),

@@ -79,6 +79,33 @@ config_key state_dir_key() {
             }};
 }
 
+// A user or group name as useradd(8) and groupadd(8) accept them by default, so that a
+// typo shows when the config loads instead of when serve switches users.
+bool is_account_name(std::string_view text) {
+    if (text.empty() || text.size() > 32 || text.front() == '-') {
+        return false;
+    }
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-' || c == '.';
+    });
+}
+
+config_key account_name_key(std::string name, std::string server_settings::*member) {
+    return {"server", std::move(name), value_kind::string, false,
+            [member](settings& target, const raw_value& value,
+                     const std::filesystem::path&) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                if (!is_account_name(text)) {
+                    return fmt::format("'{}' is not a valid user or group name: use 1 to 32 "
+                                       "letters, digits, '_', '-' or '.', not starting with '-'",
+                                       text);
+                }
+                target.server.*member = text;
+                return std::nullopt;
+            }};
+}
+
 config_key tls_file_key(std::string name, std::filesystem::path tls_settings::*member) {
     return {"tls", std::move(name), value_kind::string, false,
             [member](settings& target, const raw_value& value,
@@ -202,6 +229,8 @@ std::vector<config_key> build_schema() {
     keys.push_back(hostname_key());
     keys.push_back(domains_key());
     keys.push_back(state_dir_key());
+    keys.push_back(account_name_key("user", &server_settings::user));
+    keys.push_back(account_name_key("group", &server_settings::group));
     keys.push_back(tls_file_key("certificate", &tls_settings::certificate));
     keys.push_back(tls_file_key("private_key", &tls_settings::private_key));
     keys.push_back(listen_key("smtp", "listen", &listen_settings::smtp));

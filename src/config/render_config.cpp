@@ -54,7 +54,13 @@ std::string render_config(const new_config& values) {
                         "domains = {}\n"
                         "# Folder containing directory.db, mailboxes/ and keys/. The default\n"
                         "# is the folder of this file.\n"
-                        "state_dir = \".\"\n\n",
+                        "state_dir = \".\"\n"
+                        "# Unprivileged user and group that serve switches to after opening\n"
+                        "# its ports, keys and databases, when started as root (the group\n"
+                        "# defaults to the user's primary group). The user must own state_dir.\n"
+                        "# Unset, serve started as root keeps running as root.\n"
+                        "# user = \"skrynka\"\n"
+                        "# group = \"skrynka\"\n\n",
                         values.hostname, quoted_list(values.domains));
 
     text += "[tls]\n"

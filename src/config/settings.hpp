@@ -19,6 +19,11 @@ struct server_settings {
     std::vector<std::string> domains;
     // The folder that contains the databases and keys, absolute.
     std::filesystem::path state_dir;
+    // The account serve switches to once its sockets and files are open, when it is
+    // started as root. Empty: serve stays root and logs a warning.
+    std::string user;
+    // The group serve switches to with user. Empty: the primary group of user.
+    std::string group;
 };
 
 // Certificate chain and private key files in PEM, absolute. Both are empty when no TLS

@@ -258,7 +258,8 @@ std::optional<std::int64_t> parse_header_date(std::string_view value) {
     // matters here, so the time and zone are not read.
     skip_spaces(value);
     const std::size_t comma = value.find(',');
-    if (comma != std::string_view::npos && comma <= 4) {
+    // No comma (npos) is greater than 4 as well, so the day name is removed only when present.
+    if (comma <= 4) {
         value.remove_prefix(comma + 1);
     }
     skip_spaces(value);

@@ -124,14 +124,15 @@ class server_process:
     partly buffered pipe.
     """
 
-    def __init__(self, *args):
+    def __init__(self, *args, prefix=()):
+        # prefix is a command that runs the binary in place, such as prlimit.
         # A dev instance listens on fixed loopback ports. Every listener the test does not
         # set itself is cleared, so parallel runs on one machine never collide.
         for listener in LISTENERS:
             if not any(str(arg).startswith(f"{listener}=") for arg in args):
                 args = (*args, "-o", f"{listener}=")
         self.process = subprocess.Popen(
-            [BINARY, *args, "serve"],
+            [*prefix, BINARY, *args, "serve"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
