@@ -1,6 +1,7 @@
 #include "src/admin/admin_router.hpp"
 
 #include "crypto/encoding.hpp"
+#include "crypto/receipt.hpp"
 #include "src/admin/admin_token.hpp"
 #include "src/admin/audit_query.hpp"
 #include "src/admin/prometheus_text.hpp"
@@ -471,36 +472,60 @@ asio::awaitable<http_response> admin_router::create_account(call& current) {
 }
 
 asio::awaitable<http_response> admin_router::delete_account(call& current) {
-    const std::string remote = current.info.remote_address;
-    const bool deleted = co_await on_store(
-        [this, &current, &remote] { return store_.delete_account(current.subject, remote); });
-    if (!deleted) {
+    const std::optional<server::server_wipe_result> wiped =
+        co_await on_store([this, &current] { return store_.wipe_account(current.subject); });
+    if (!wiped) {
         co_return json_error(http::status::not_found, "not_found",
                              fmt::format("no account {}", current.subject));
     }
+    const crypto::signed_receipt& receipt = wiped->wipe.receipt;
     json::object body;
-    body["deleted"] = current.subject;
+    body["wiped"] = current.subject;
+    body["sessions_ended"] = wiped->sessions_ended;
+    body["pages_scanned"] = wiped->wipe.pages_scanned;
+    body["receipt_id"] = crypto::hex_encode(receipt.body.id);
+    body["receipt"] = json::parse(crypto::receipt_to_json(receipt));
     co_return json_response(http::status::ok, body);
 }
 
 asio::awaitable<http_response> admin_router::list_receipts(call& current) {
-    const auto receipts =
-        co_await on_store([this, &current] { return store_.receipts(current.subject); });
-    if (!receipts) {
+    // The paging parameters of /api/audit: limit, cursor (an audit sequence) and since.
+    auto parsed = parse_audit_query(current.target.query);
+    if (auto* error = std::get_if<query_error>(&parsed)) {
+        co_return json_error(http::status::bad_request, "invalid_" + error->parameter,
+                             error->message);
+    }
+    const audit_query& query = std::get<audit_query>(parsed);
+    const auto page = co_await on_store([this, &current, &query] {
+        return store_.receipts(current.subject, query.limit, query.cursor, query.filter.since);
+    });
+    if (!page) {
         co_return json_error(http::status::not_found, "not_found",
                              fmt::format("no account {}", current.subject));
     }
     json::array list;
-    for (const receipt_summary& receipt : *receipts) {
+    for (const crypto::signed_receipt& receipt : page->receipts) {
+        const crypto::receipt& fields = receipt.body;
         json::object object;
-        object["id"] = receipt.id;
-        object["time"] = storage::format_audit_time(receipt.time);
-        object["kind"] = receipt.kind;
+        object["id"] = crypto::hex_encode(fields.id);
+        object["kind"] = crypto::receipt_kind_name(fields.kind);
+        object["time"] = storage::format_audit_time(fields.time);
+        object["audit_sequence"] = fields.audit_sequence;
+        if (fields.kind == crypto::receipt_kind::deletion) {
+            object["mailbox"] = fields.mailbox;
+            object["uidvalidity"] = fields.uidvalidity;
+            object["uid"] = fields.uid;
+        } else {
+            object["key_slots"] = fields.key_slot_count;
+        }
         list.emplace_back(std::move(object));
     }
     json::object body;
     body["address"] = current.subject;
     body["receipts"] = std::move(list);
+    if (page->next_cursor) {
+        body["next_cursor"] = *page->next_cursor;
+    }
     co_return json_response(http::status::ok, body);
 }
 

@@ -4,6 +4,7 @@
 #include "src/cli/account_lifecycle.hpp"
 #include "src/cli/cli_error.hpp"
 #include "storage/mailbox_store.hpp"
+#include "storage/receipt_store.hpp"
 #include "storage/statement.hpp"
 #include "storage/transaction.hpp"
 
@@ -90,22 +91,30 @@ create_result admin_store::create_account(std::string_view address_text,
     return result;
 }
 
-bool admin_store::delete_account(std::string_view address, std::string_view remote) {
-    const std::optional<storage::account> account = directory_.find_account(address);
-    if (!account) {
-        return false;
-    }
-    cli::delete_account(directory_, audit_, settings_, *account, remote);
-    return true;
+std::optional<server::server_wipe_result> admin_store::wipe_account(std::string_view address) {
+    return wiper_(address);
 }
 
-std::optional<std::vector<receipt_summary>> admin_store::receipts(std::string_view address) {
-    if (!directory_.find_account(address)) {
+std::optional<receipt_page> admin_store::receipts(std::string_view address, std::size_t limit,
+                                                  std::optional<std::int64_t> cursor,
+                                                  std::optional<std::int64_t> since_ms) {
+    std::vector<crypto::signed_receipt> all =
+        storage::list_receipts(directory_.db(), address, since_ms);
+    if (all.empty() && !directory_.find_account(address)) {
         return std::nullopt;
     }
-    // NOTE: deletion receipts are not stored yet, so every account has an empty list. Read
-    // them here once their table exists.
-    return std::vector<receipt_summary>{};
+    receipt_page page;
+    for (crypto::signed_receipt& receipt : all) {
+        if (cursor && receipt.body.audit_sequence <= *cursor) {
+            continue;
+        }
+        if (page.receipts.size() == limit) {
+            page.next_cursor = page.receipts.back().body.audit_sequence;
+            break;
+        }
+        page.receipts.push_back(std::move(receipt));
+    }
+    return page;
 }
 
 audit_page admin_store::audit_records(storage::audit_filter filter, std::size_t limit,

@@ -5,11 +5,13 @@
 
 #include "crypto/secret.hpp"
 #include "src/config/settings.hpp"
+#include "src/server/account_wipe_in_server.hpp"
 #include "storage/admin_tokens.hpp"
 #include "storage/audit_log.hpp"
 #include "storage/directory.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,12 +28,16 @@ struct account_summary {
     std::uint64_t storage_bytes = 0;
 };
 
-// One deletion receipt of an account, as stored.
-struct receipt_summary {
-    std::int64_t id = 0;
-    std::int64_t time = 0;
-    std::string kind;
+// A page of an account's signed receipts, oldest first, and the cursor of the next page
+// (the audit sequence of the page's last receipt), if there is one.
+struct receipt_page {
+    std::vector<crypto::signed_receipt> receipts;
+    std::optional<std::int64_t> next_cursor;
 };
+
+// Runs the secure wipe inside the running server (server::wipe_account_in_server).
+using account_wiper =
+    std::function<std::optional<server::server_wipe_result>(std::string_view address)>;
 
 // A page of audit records and the cursor of the next page, if there is one.
 struct audit_page {
@@ -52,8 +58,8 @@ class admin_store {
   public:
     // directory, audit and settings must outlive the store.
     admin_store(storage::directory& directory, storage::audit_log& audit,
-                const config::settings& settings)
-        : directory_(directory), audit_(audit), settings_(settings) {}
+                const config::settings& settings, account_wiper wiper)
+        : directory_(directory), audit_(audit), settings_(settings), wiper_(std::move(wiper)) {}
 
     std::vector<storage::admin_token> tokens();
 
@@ -65,12 +71,17 @@ class admin_store {
     create_result create_account(std::string_view address, const crypto::secret_bytes& password,
                                  std::string_view remote);
 
-    // Deletes the account whose primary address is address. Returns false when there is
-    // none. Throws storage_error and cli_error as cli::delete_account.
-    bool delete_account(std::string_view address, std::string_view remote);
+    // Wipes the account whose primary address is address with the wiper. Returns nullopt
+    // when there is no such account and no unfinished wipe of one. Throws what the wiper
+    // throws.
+    std::optional<server::server_wipe_result> wipe_account(std::string_view address);
 
-    // Returns nullopt when no account has that primary address, else its receipts.
-    std::optional<std::vector<receipt_summary>> receipts(std::string_view address);
+    // Returns up to limit receipts of the account with this primary address after cursor
+    // (an audit sequence) and from since_ms on, oldest first. A wiped account still has
+    // its receipts. Returns nullopt when there is neither such an account nor a receipt.
+    std::optional<receipt_page> receipts(std::string_view address, std::size_t limit,
+                                         std::optional<std::int64_t> cursor,
+                                         std::optional<std::int64_t> since_ms);
 
     // Returns up to limit records after cursor that match filter, oldest first.
     audit_page audit_records(storage::audit_filter filter, std::size_t limit,
@@ -92,6 +103,7 @@ class admin_store {
     storage::directory& directory_;
     storage::audit_log& audit_;
     const config::settings& settings_;
+    account_wiper wiper_;
 };
 
 } // namespace skrynka::app::admin

@@ -87,28 +87,4 @@ void remove_mailbox_database(const std::filesystem::path& path) {
     }
 }
 
-void delete_account(storage::directory& directory, storage::audit_log& log,
-                    const config::settings& settings, const storage::account& account,
-                    std::string_view remote) {
-    directory.delete_account(account.id);
-    storage::audit_entry entry;
-    entry.actor = storage::audit_actor::admin;
-    entry.event = storage::audit_event::account_delete;
-    entry.subject = account.address;
-    entry.remote = std::string(remote);
-    log.append(entry);
-    remove_mailbox_database(storage::mailbox_database_path(settings.server.state_dir, account.id));
-
-    // Until a checkpoint copies the zeroed pages from the WAL into the directory file, that
-    // file still contains the deleted rows, so a failed checkpoint is an error.
-    try {
-        directory.db().checkpoint_truncate();
-    } catch (const storage::storage_error& error) {
-        throw cli_error("deleted " + account.address +
-                        ", but its rows may remain in the directory's write-ahead log until the "
-                        "next checkpoint: " +
-                        error.what());
-    }
-}
-
 } // namespace skrynka::app::cli

@@ -1,6 +1,6 @@
-// Creating and deleting an account, shared by `skrynka user add|delete` and the admin
-// endpoint, so that both apply the same password policy, make the same key slots and
-// write the same audit records.
+// Creating an account, shared by `skrynka user add` and the admin endpoint, so that both
+// apply the same password policy, make the same key slots and write the same audit
+// records. Deleting one is the secure wipe (storage/account_wipe.hpp) everywhere.
 #pragma once
 
 #include "crypto/secret.hpp"
@@ -44,19 +44,5 @@ void create_account_mailbox(const staged_account& account);
 
 // Removes a mailbox database file and its SQLite side files. Missing files are fine.
 void remove_mailbox_database(const std::filesystem::path& path);
-
-// Deletes an account: its directory rows first (without its key the mailbox database is
-// unreadable), then an account.delete audit record, then the mailbox database file, then
-// a WAL checkpoint so the zeroed pages replace the deleted rows in the directory file.
-// Throws storage_error, or cli_error when only the checkpoint failed: then the account is
-// gone but its rows may remain in the WAL until the next checkpoint, as the message says.
-// The admin endpoint deletes through here. `skrynka user delete` uses the secure wipe
-// (wipe_command.hpp) instead.
-// TODO: route the admin endpoint through storage::wipe_account too. Inside the running
-// server it must first end the account's sessions, and the wipe's directory scan must
-// not race other connections' writes to the WAL.
-void delete_account(storage::directory& directory, storage::audit_log& log,
-                    const config::settings& settings, const storage::account& account,
-                    std::string_view remote);
 
 } // namespace skrynka::app::cli

@@ -9,6 +9,7 @@
 #include "src/cli/serve_instance_guard.hpp"
 #include "src/cli/wipe_command.hpp"
 #include "src/logging/logging.hpp"
+#include "src/server/account_wipe_in_server.hpp"
 #include "src/server/imap_service.hpp"
 #include "src/server/pop3_service.hpp"
 #include "src/server/server_context.hpp"
@@ -68,7 +69,12 @@ int run_serve(const global_options& globals) {
     // NOTE: an account created over the API runs Argon2id inside its transaction, so the
     // directory executor is busy for about a second per key slot meanwhile.
     storage::audit_log admin_audit = open_audit_log(context.directory(), settings);
-    admin::admin_store admin_store(context.directory(), admin_audit, settings);
+    // DELETE /api/accounts/{address} wipes inside the server, which ends the account's
+    // sessions first; the admin store runs it on the directory executor.
+    admin::admin_store admin_store(context.directory(), admin_audit, settings,
+                                   [&context](std::string_view address) {
+                                       return server::wipe_account_in_server(context, address);
+                                   });
     audit_upkeep upkeep(
         context.io().get_executor(), *audit,
         std::chrono::seconds(std::min<std::int64_t>(60, settings.limits.audit_checkpoint_seconds)),

@@ -61,6 +61,17 @@ void confirm(const policies::address& address, const wipe_wording& wording) {
     }
 }
 
+// The base URL of the admin endpoint, for the message that points to it.
+std::string admin_endpoint(const config::settings& settings) {
+    if (!settings.listen.admin.empty()) {
+        return "http://" + settings.listen.admin.front().text();
+    }
+    if (!settings.listen.admin_tls.empty()) {
+        return "https://" + settings.listen.admin_tls.front().text();
+    }
+    return "ADMIN_ENDPOINT (enable [listen] admin in the config)";
+}
+
 // A wipe that already finished left a receipt, so running it again prints that receipt.
 int report_earlier_wipe(instance& opened, const policies::address& address) {
     const auto receipts = storage::list_receipts(opened.directory.db(), address.text(), std::nullopt);
@@ -84,10 +95,13 @@ int wipe_account_command(const global_options& globals, const std::string& addre
     try {
         guard = std::make_unique<serve_instance_guard>(opened.paths);
     } catch (const cli_error& error) {
-        throw cli_error(fmt::format("{}; the wipe cannot end a running server's sessions, so "
-                                    "stop the server (for example `systemctl stop skrynka`), "
-                                    "run the wipe, then start it again",
-                                    error.what()));
+        // Only the server can end the account's sessions, so it does the wipe itself.
+        throw cli_error(fmt::format(
+            "{}; the running server wipes the account itself, ending its sessions first: "
+            "`curl -X DELETE -H 'Authorization: Bearer TOKEN' "
+            "{}/api/accounts/{}` (a token comes from `skrynka admin token create`), "
+            "or stop the server and run this command again",
+            error.what(), admin_endpoint(opened.settings), address.text()));
     }
 
     const std::optional<storage::wipe_target> target =

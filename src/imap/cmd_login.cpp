@@ -25,7 +25,7 @@ crypto::secret_bytes to_secret(std::string& text) {
 command_result log_in(session_state& session, std::string_view name,
                       const crypto::secret_bytes& password) {
     std::unique_ptr<mail_access> access =
-        session.logins.login(name, password, session.config.remote_address);
+        session.logins.login(name, password, session.config.remote_address, session.config.end);
     if (!access) {
         ++session.failed_logins;
         session.event("event=login_failed");

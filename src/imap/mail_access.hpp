@@ -4,6 +4,7 @@
 
 #include "crypto/secret.hpp"
 #include "src/mime/summary.hpp"
+#include "src/net/session_end.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/mailbox_types.hpp"
 
@@ -114,9 +115,12 @@ class login_service {
     // Returns nullptr when the name or password is wrong; both cost the same. Also
     // returns nullptr without trying when remote (the client's IP address) has failed too
     // often lately. Failures count against remote. Both outcomes are recorded in the audit
-    // log before this returns.
-    virtual std::unique_ptr<mail_access>
-    login(std::string_view name, const crypto::secret_bytes& password, std::string_view remote) = 0;
+    // log before this returns. end is the session's connection: a server that can end
+    // an account's sessions (when it wipes the account) registers it on success.
+    virtual std::unique_ptr<mail_access> login(std::string_view name,
+                                               const crypto::secret_bytes& password,
+                                               std::string_view remote,
+                                               const std::shared_ptr<net::session_end>& end) = 0;
     // Records a login the session rejected before any password was checked, such as one
     // in cleartext where TLS is required. name is empty when the client gave none yet.
     virtual void record_rejected_login(std::string_view name, std::string_view remote,

@@ -516,6 +516,13 @@ session_output session::timed_out() {
     return std::exchange(state_->output, {});
 }
 
+session_output session::account_closed() {
+    state_->send("* BYE Account closed by the server administrator\r\n");
+    state_->output.step = next_step::close;
+    state_->event("event=account_closed");
+    return std::exchange(state_->output, {});
+}
+
 std::chrono::seconds session::read_timeout() const {
     return state_->state == protocol_state::not_authenticated
                ? state_->config.limits.idle_timeout_unauthenticated

@@ -37,6 +37,8 @@ struct session_config {
     // The client's IP address, for the audit records of logins and against which failed
     // logins are counted.
     std::string remote_address;
+    // The connection, which the server may ask to end (see net::session_end).
+    std::shared_ptr<net::session_end> end = std::make_shared<net::session_end>();
 };
 
 enum class next_step {
@@ -71,6 +73,8 @@ class session {
     session_output poll();
     // Ends the session for inactivity with BYE.
     session_output timed_out();
+    // Ends the session with BYE because the server closed the account (it was wiped).
+    session_output account_closed();
 
     // How long the engine waits for the next octets before timed_out().
     std::chrono::seconds read_timeout() const;

@@ -5,6 +5,7 @@
 
 #include "policies/auth_policy.hpp"
 #include "src/metrics/server_metrics.hpp"
+#include "src/net/end_waker.hpp"
 #include "storage/executor.hpp"
 
 #include <array>
@@ -92,7 +93,8 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
 template <class Stream>
 asio::awaitable<pump_result> pump(Stream& stream, imap::session& engine, storage::executor& worker,
                                   imap::session_output first, const imap_service& service,
-                                  const connection_log& log) {
+                                  const connection_log& log, session_end& end) {
+    const end_waker<Stream> waker(stream, end);
     std::array<char, read_buffer_size> buffer;
     asio::steady_timer read_deadline(stream.get_executor());
     const auto watch = std::make_shared<read_watch>();
@@ -109,6 +111,12 @@ asio::awaitable<pump_result> pump(Stream& stream, imap::session& engine, storage
         if (output.step != imap::next_step::read) {
             result.step = output.step;
             co_return result;
+        }
+        // Checked on this strand right before the read starts, so a later request's
+        // cancel always finds the read pending.
+        if (end.requested()) {
+            output = engine.account_closed();
+            continue;
         }
 
         const bool idling = engine.idling();
@@ -132,6 +140,10 @@ asio::awaitable<pump_result> pump(Stream& stream, imap::session& engine, storage
         ++watch->generation;
         read_deadline.cancel();
 
+        if (end.requested() && error == asio::error::operation_aborted) {
+            output = engine.account_closed();
+            continue;
+        }
         if (watch->timed_out && error == asio::error::operation_aborted) {
             idle_elapsed += wait;
             if (idling && idle_elapsed < engine.read_timeout()) {
@@ -164,6 +176,7 @@ imap::session_config make_config(const imap_service& service, const connection_i
     config.tls_active = tls_active;
     config.tls_available = service.tls != nullptr;
     config.remote_address = info.remote_address;
+    config.end = info.end;
     boost::system::error_code error;
     const auto remote = asio::ip::make_address(info.remote_address, error);
     config.cleartext_login_allowed =
@@ -219,13 +232,13 @@ asio::awaitable<void> run_imap_connection(asio::ip::tcp::socket socket, connecti
         }
         imap::session engine(make_config(service, info, true), *service.logins);
         const pump_result result =
-            co_await pump(secure, engine, worker, engine.greet(), service, log);
+            co_await pump(secure, engine, worker, engine.greet(), service, log, *info.end);
         log_disconnect(log, engine, result.reason, true);
         co_return;
     }
 
     imap::session engine(make_config(service, info, false), *service.logins);
-    pump_result result = co_await pump(plain, engine, worker, engine.greet(), service, log);
+    pump_result result = co_await pump(plain, engine, worker, engine.greet(), service, log, *info.end);
     if (result.step != imap::next_step::start_tls) {
         log_disconnect(log, engine, result.reason, false);
         boost::system::error_code ignored;
@@ -242,7 +255,7 @@ asio::awaitable<void> run_imap_connection(asio::ip::tcp::socket socket, connecti
         co_return;
     }
     imap::session_output started = co_await worker.run([&engine] { return engine.tls_started(); });
-    result = co_await pump(secure, engine, worker, std::move(started), service, log);
+    result = co_await pump(secure, engine, worker, std::move(started), service, log, *info.end);
     log_disconnect(log, engine, result.reason, true);
 }
 

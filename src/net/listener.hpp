@@ -3,6 +3,7 @@
 #pragma once
 
 #include "src/net/connection_limiter.hpp"
+#include "src/net/session_end.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +21,8 @@ struct connection_info {
     std::string session_id;     // 16 hex digits, random, unique per connection in practice
     std::string remote_address; // IP address without port
     unsigned short remote_port = 0;
+    // Lets the server end the session from outside, as a wipe of its account does.
+    std::shared_ptr<session_end> end = std::make_shared<session_end>();
 };
 
 // Runs one connection to its end. The socket's executor is a strand of its own.

@@ -4,6 +4,7 @@
 #include "src/net/pop3_connection.hpp"
 
 #include "src/metrics/server_metrics.hpp"
+#include "src/net/end_waker.hpp"
 #include "src/net/stream_io.hpp"
 #include "src/net/wipe.hpp"
 #include "src/pop3/session.hpp"
@@ -54,7 +55,8 @@ template <class Stream> class stream_writer : public pop3::response_writer {
 
 template <class Stream>
 asio::awaitable<pump_end> pump(Stream& stream, pop3::session& engine, std::string_view first,
-                               std::string& reason) {
+                               std::string& reason, session_end& end) {
+    const end_waker<Stream> waker(stream, end);
     stream_writer<Stream> writer(stream);
     if (!co_await write_with_deadline(stream, first, short_deadline, reason)) {
         co_return pump_end::failed;
@@ -62,8 +64,21 @@ asio::awaitable<pump_end> pump(Stream& stream, pop3::session& engine, std::strin
 
     std::array<char, read_buffer_size> buffer;
     while (true) {
-        const read_result input =
-            co_await read_with_deadline(stream, buffer, engine.read_timeout());
+        // Checked on this strand right before the read starts, so a later request's
+        // cancel always finds the read pending.
+        read_result input;
+        if (!end.requested()) {
+            input = co_await read_with_deadline(stream, buffer, engine.read_timeout());
+        }
+        if (end.requested()) {
+            // The account was wiped: the session ends without the UPDATE state.
+            std::string ignored;
+            co_await write_with_deadline(
+                stream, "-ERR Account closed by the server administrator\r\n", short_deadline,
+                ignored);
+            reason = "account_closed";
+            co_return pump_end::failed;
+        }
         if (input.timed_out) {
             // RFC 1939 section 3: the autologout timer closes the session without the
             // UPDATE state, so nothing is deleted.
@@ -168,7 +183,7 @@ asio::awaitable<void> run_pop3_connection(asio::ip::tcp::socket socket, connecti
     std::string reason;
     std::string greeting = engine.greet();
     if (!service.implicit_tls) {
-        const pump_end end = co_await pump(plain, engine, greeting, reason);
+        const pump_end end = co_await pump(plain, engine, greeting, reason, *info.end);
         if (end != pump_end::start_tls) {
             log_disconnect(log, engine, end_reason(engine, end, reason), false);
             boost::system::error_code ignored;
@@ -189,7 +204,7 @@ asio::awaitable<void> run_pop3_connection(asio::ip::tcp::socket socket, connecti
         co_return;
     }
 
-    const pump_end end = co_await pump(*secure, engine, greeting, reason);
+    const pump_end end = co_await pump(*secure, engine, greeting, reason, *info.end);
     log_disconnect(log, engine, end_reason(engine, end, reason), true);
     if (end != pump_end::failed) {
         // Send close_notify. A client that never replies costs at most the short deadline.

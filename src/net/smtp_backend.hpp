@@ -3,6 +3,7 @@
 // sealing and commits run on other threads while the I/O thread serves other sessions.
 #pragma once
 
+#include "src/net/listener.hpp"
 #include "src/smtp/address.hpp"
 #include "src/smtp/authenticator.hpp"
 #include "src/smtp/delivery_sink.hpp"
@@ -39,11 +40,12 @@ class smtp_backend {
     virtual boost::asio::awaitable<std::vector<smtp::delivery_status>>
     deliver(const smtp::envelope& transaction, std::string message) = 0;
 
-    // Checks AUTH credentials as smtp::authenticator does; `info` names the client.
+    // Checks AUTH credentials as smtp::authenticator does; `info` names the client, and
+    // its `end` lets the server close the session later (when it wipes the account).
     // Only sessions in submission mode ask, so a backend for port 25 keeps this
     // default, which rejects every login. Must not throw.
     virtual boost::asio::awaitable<smtp::auth_outcome>
-    authenticate(const std::string& remote_address, const std::string& login_name,
+    authenticate(const connection_info& info, const std::string& login_name,
                  const crypto::secret_bytes& password);
 };
 

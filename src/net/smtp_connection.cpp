@@ -3,6 +3,7 @@
 #include "src/net/smtp_connection.hpp"
 
 #include "src/metrics/server_metrics.hpp"
+#include "src/net/end_waker.hpp"
 #include "src/net/wipe.hpp"
 #include "src/smtp/session.hpp"
 
@@ -93,6 +94,18 @@ asio::awaitable<bool> write_replies(Stream& stream, const std::string& replies,
     co_return true;
 }
 
+// The account of the session was wiped: RFC 5321 section 3.8 lets the server close with
+// 421 when it must.
+template <class Stream>
+asio::awaitable<pump_result> close_for_account(Stream& stream, pump_result result) {
+    std::string ignored;
+    co_await write_replies(stream,
+                           std::string("421 4.7.0 Account closed by the server administrator\r\n"),
+                           short_deadline, ignored);
+    result.reason = "account_closed";
+    co_return result;
+}
+
 // Writes `first`, then reads, feeds the engine and writes its replies until the engine
 // requests STARTTLS or the close, or the connection fails. Replies are written after
 // each read, once the engine has consumed every complete command (RFC 2920 §3.2).
@@ -102,7 +115,7 @@ asio::awaitable<smtp::session_output> answer(smtp::session& engine, smtp_backend
                                              smtp::next_step step, const connection_info& info) {
     if (step == smtp::next_step::authenticate) {
         const smtp::auth_outcome outcome = co_await backend.authenticate(
-            info.remote_address, engine.pending_login_name(), engine.pending_password());
+            info, engine.pending_login_name(), engine.pending_password());
         co_return engine.authentication_finished(outcome);
     }
     if (step == smtp::next_step::check_recipient) {
@@ -119,6 +132,7 @@ template <class Stream>
 asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::session_output first,
                                   const smtp_service& service, const connection_log& log,
                                   const connection_info& info) {
+    const end_waker<Stream> waker(stream, *info.end);
     const smtp::smtp_limits& limits = service.limits;
     std::array<char, read_buffer_size> buffer;
     asio::steady_timer read_deadline(stream.get_executor());
@@ -146,6 +160,11 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
             co_return result;
         }
 
+        // Checked on this strand right before the read starts, so a later request's
+        // cancel always finds the read pending.
+        if (info.end->requested()) {
+            co_return co_await close_for_account(stream, result);
+        }
         // Beast's own expiry closes the socket, which would make the 421 below impossible,
         // so the read deadline cancels the read instead. The generation check ignores a
         // timer that fired just as the read completed.
@@ -168,6 +187,9 @@ asio::awaitable<pump_result> pump(Stream& stream, smtp::session& engine, smtp::s
             asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error));
         ++watch->generation;
         read_deadline.cancel();
+        if (info.end->requested() && error == asio::error::operation_aborted) {
+            co_return co_await close_for_account(stream, result);
+        }
         if (watch->timed_out && error == asio::error::operation_aborted) {
             // RFC 5321 §4.5.3.2.7 lets the server close an idle session; the 421 gives the reason.
             std::string ignored;
@@ -218,7 +240,7 @@ std::string engine_reason(const smtp::session& engine, const pump_result& result
 
 } // namespace
 
-asio::awaitable<smtp::auth_outcome> smtp_backend::authenticate(const std::string&,
+asio::awaitable<smtp::auth_outcome> smtp_backend::authenticate(const connection_info&,
                                                                const std::string&,
                                                                const crypto::secret_bytes&) {
     co_return smtp::failed_auth(smtp::auth_status::invalid);

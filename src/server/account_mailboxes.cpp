@@ -237,4 +237,18 @@ account_mailboxes::find(storage::account_id account) {
     co_return position->second;
 }
 
+void account_mailboxes::forget(storage::account_id account) {
+    std::shared_ptr<account_mailbox> dropped;
+    {
+        const std::lock_guard lock(mutex_);
+        const auto found = mailboxes_.find(account);
+        if (found == mailboxes_.end()) {
+            return;
+        }
+        dropped = std::move(found->second);
+        mailboxes_.erase(found);
+    }
+    // Released here, outside the lock: closing the database may take a moment.
+}
+
 } // namespace skrynka::app::server

@@ -105,8 +105,7 @@ class account_mailbox {
 };
 
 // The account_mailbox of every account that received mail since start. Thread-safe.
-// TODO: entries are never evicted, so the database of an account deleted while the
-// server runs stays open until the next restart (delivery no longer resolves to it).
+// A wipe drops the account's entry with forget().
 class account_mailboxes {
   public:
     // `directory` is used only through `directory_executor`. Everything passed in must
@@ -119,6 +118,11 @@ class account_mailboxes {
     // Throws storage_error(not_found) for an unknown account and what the directory
     // throws.
     boost::asio::awaitable<std::shared_ptr<account_mailbox>> find(storage::account_id account);
+
+    // Drops the account's entry, so the next find() reads the directory again, which no
+    // longer knows a wiped account. A delivery already running keeps its own reference
+    // and ends before the database closes.
+    void forget(storage::account_id account);
 
   private:
     boost::asio::thread_pool& pool_;

@@ -1,9 +1,10 @@
 // In-process registry of what the sessions of one account must know about each other:
-// the POP3 maildrop lock (RFC 1939 section 8) and notices of messages that one session
-// expunged. IMAP sessions find such expunges by polling storage today. Subscribing here
+// the POP3 maildrop lock (RFC 1939 section 8), the logged-in sessions that a wipe of the
+// account ends, and notices of messages that one session expunged. IMAP sessions find such expunges by polling storage today. Subscribing here
 // would let them report EXPUNGE (RFC 9051 section 7.5.1) without waiting for the poll.
 #pragma once
 
+#include "src/net/session_end.hpp"
 #include "storage/directory.hpp"
 #include "storage/mailbox_types.hpp"
 
@@ -48,6 +49,31 @@ class account_sessions {
 
     // Returns the lock, or nothing while another session holds it.
     std::optional<maildrop_lock> try_lock_maildrop(storage::account_id account);
+
+    // A logged-in session of an account, until destruction.
+    class registration {
+      public:
+        registration(std::shared_ptr<state> owner, std::uint64_t id);
+        registration(registration&& other) noexcept = default;
+        registration& operator=(registration&& other) noexcept;
+        ~registration();
+
+      private:
+        std::shared_ptr<state> owner_;
+        std::uint64_t id_;
+    };
+
+    // Registers a logged-in session of account, which close_account(account) ends through
+    // end. Returns nothing while the account is closed, and then the login must fail.
+    // A login registers before it reads the account from the directory again, so that a
+    // wipe either ends it or leaves it no account to find.
+    [[nodiscard]] std::optional<registration>
+    register_session(storage::account_id account, const std::shared_ptr<net::session_end>& end);
+
+    // Refuses new registrations of account until reopen_account(), and asks every
+    // registered session of it to end. Returns how many were asked.
+    std::size_t close_account(storage::account_id account);
+    void reopen_account(storage::account_id account);
 
     // Ends the subscription on destruction.
     class subscription {

@@ -27,7 +27,8 @@ class directory_login : public imap::login_service {
 
     std::unique_ptr<imap::mail_access> login(std::string_view name,
                                              const crypto::secret_bytes& password,
-                                             std::string_view remote_address) override {
+                                             std::string_view remote_address,
+                                             const std::shared_ptr<net::session_end>& end) override {
         const std::string remote(remote_address);
         if (!context_.login_throttle().allowed(remote)) {
             spdlog::warn("proto=imap remote={} event=login_refused reason=rate_limited user={}",
@@ -60,16 +61,36 @@ class directory_login : public imap::login_service {
                      account->address, account->from_cache ? "cache" : "key_slot");
 
         const storage::account_id id = account->account;
-        crypto::secret_bytes database_key = run_on_directory(
-            context_, [this, id] { return context_.directory().mailbox_database_key(id); });
+        // Registered before the directory is read again, so a wipe that starts later ends
+        // this session, and one that already ran leaves no key to read.
+        std::optional<account_sessions::registration> registration =
+            context_.sessions().register_session(id, end);
+        if (!registration) {
+            spdlog::warn("proto=imap remote={} event=login_refused reason=account_closed user={}",
+                         remote, account->address);
+            return nullptr;
+        }
+        std::optional<crypto::secret_bytes> database_key = run_on_directory(
+            context_, [this, id]() -> std::optional<crypto::secret_bytes> {
+                if (!context_.directory().find_account(id)) {
+                    return std::nullopt;
+                }
+                return context_.directory().mailbox_database_key(id);
+            });
+        if (!database_key) {
+            spdlog::warn("proto=imap remote={} event=login_refused reason=account_closed user={}",
+                         remote, account->address);
+            return nullptr;
+        }
         auto store = std::make_shared<storage::mailbox_store>(storage::mailbox_store::open(
-            storage::mailbox_database_path(context_.settings().server.state_dir, id), database_key,
+            storage::mailbox_database_path(context_.settings().server.state_dir, id), *database_key,
             storage::open_mode::open_existing));
         // The login counts as done only once its record is durable, so a failed append
         // throws to the session, which replies with an internal error.
         context_.audit().append_and_wait(
             storage::login_success_entry(storage::audit_protocol::imap, account->address, remote));
         metrics::count(metrics::counter::logins_succeeded, metrics::protocol::imap);
+        end->keep(std::make_shared<account_sessions::registration>(std::move(*registration)));
         storage::expunge_request expunges;
         expunges.audit = &context_.audit();
         expunges.origin.account_id = account->account;

@@ -215,6 +215,15 @@ class pop3_accounts : public pop3::authenticator {
             co_return result;
         }
 
+        // Registered before open() reads the directory again, so a wipe that starts later
+        // ends this session, and one that already ran leaves no key to read.
+        std::optional<account_sessions::registration> registration =
+            context_.sessions->register_session(unlocked->account, info_.end);
+        if (!registration) {
+            log_warn(fmt::format("event=login_refused reason=account_closed user={}", user));
+            result.status = pop3::login_status::temporary_failure;
+            co_return result;
+        }
         const std::string address = unlocked->address;
         auto drop = std::make_unique<inbox_maildrop>(context_, info_, std::move(*unlocked),
                                                      std::move(*lock));
@@ -237,6 +246,7 @@ class pop3_accounts : public pop3::authenticator {
             co_return result;
         }
         metrics::count(metrics::counter::logins_succeeded, metrics::protocol::pop3);
+        info_.end->keep(std::make_shared<account_sessions::registration>(std::move(*registration)));
         result.status = pop3::login_status::success;
         result.user = address;
         result.drop = std::move(drop);

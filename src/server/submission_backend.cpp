@@ -198,8 +198,9 @@ boost::asio::awaitable<bool> submission_backend::queue_remote(const smtp::envelo
 }
 
 boost::asio::awaitable<smtp::auth_outcome>
-submission_backend::authenticate(const std::string& remote_address, const std::string& login_name,
+submission_backend::authenticate(const net::connection_info& info, const std::string& login_name,
                                  const crypto::secret_bytes& password) {
+    const std::string& remote_address = info.remote_address;
     const std::string user = logging::log_value(login_name);
     if (!context_.login_throttle().allowed(remote_address)) {
         spdlog::warn("event=login_refused proto=submission remote={} reason=rate_limited user={}",
@@ -219,16 +220,28 @@ submission_backend::authenticate(const std::string& remote_address, const std::s
         storage::executor unwrap_executor(context_.blocking_pool());
         std::optional<auth::unlocked_account> unlocked = co_await unwrap_executor.run(
             [&] { return context_.unlocker().unlock(candidate, password); });
+        std::optional<account_sessions::registration> registration;
         if (unlocked) {
+            // Registered before the directory is read again, so a wipe that starts later
+            // ends this session, and one that already ran leaves no account to find.
+            registration = context_.sessions().register_session(unlocked->account, info.end);
+        }
+        if (registration) {
             // The secret key is not needed to send: the Sent copy is sealed to the public
             // key. It is wiped when `unlocked` goes out of scope here.
-            outcome.status = smtp::auth_status::success;
-            outcome.account = unlocked->account;
-            outcome.user = unlocked->address;
             const storage::account_id account = unlocked->account;
-            outcome.sender_addresses = co_await context_.directory_executor().run(
-                [&] { return context_.directory().list_aliases(account); });
-            outcome.sender_addresses.push_back(unlocked->address);
+            const bool exists = co_await context_.directory_executor().run(
+                [&] { return context_.directory().find_account(account).has_value(); });
+            if (exists) {
+                outcome.status = smtp::auth_status::success;
+                outcome.account = unlocked->account;
+                outcome.user = unlocked->address;
+                outcome.sender_addresses = co_await context_.directory_executor().run(
+                    [&] { return context_.directory().list_aliases(account); });
+                outcome.sender_addresses.push_back(unlocked->address);
+                info.end->keep(
+                    std::make_shared<account_sessions::registration>(std::move(*registration)));
+            }
         }
     } catch (const std::exception& error) {
         spdlog::error("event=login_error proto=submission remote={} user={} error={}",

@@ -46,7 +46,7 @@ class submission_backend final : public net::smtp_backend {
     // Every outcome is recorded in the audit log; a success whose record fails becomes
     // temporary_failure.
     boost::asio::awaitable<smtp::auth_outcome>
-    authenticate(const std::string& remote_address, const std::string& login_name,
+    authenticate(const net::connection_info& info, const std::string& login_name,
                  const crypto::secret_bytes& password) override;
 
   private:

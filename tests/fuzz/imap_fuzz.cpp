@@ -222,7 +222,8 @@ class memory_access : public mail_access {
 class memory_login : public login_service {
   public:
     std::unique_ptr<mail_access> login(std::string_view name, const crypto::secret_bytes& password,
-                                       std::string_view) override {
+                                       std::string_view,
+                                       const std::shared_ptr<net::session_end>&) override {
         if (name != "fuzz" || password.size() != 1) {
             return nullptr;
         }

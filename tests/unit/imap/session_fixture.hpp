@@ -21,7 +21,8 @@ class fixed_login : public login_service {
         : store_(std::move(store)), keys_(keys) {}
 
     std::unique_ptr<mail_access> login(std::string_view name, const crypto::secret_bytes& password,
-                                       std::string_view remote) override {
+                                       std::string_view remote,
+                                       const std::shared_ptr<net::session_end>&) override {
         remotes.emplace_back(remote);
         const std::string_view expected = "secret";
         const bool good = password.size() == expected.size() &&
