@@ -159,7 +159,8 @@ def accounts_are_listed_created_and_deleted(folder):
         check_equal(reply["error"]["code"], "invalid_address", "address without domain")
 
         reply = server.json("DELETE", "/api/accounts/bob@example.org", 200)
-        check_equal(reply["deleted"], "bob@example.org", "deleted")
+        check_equal(reply["wiped"], "bob@example.org", "wiped")
+        check_equal(reply["receipt"]["id"], reply["receipt_id"], "receipt id")
         server.json("DELETE", "/api/accounts/bob@example.org", 404)
         addresses = [a["address"] for a in server.json("GET", "/api/accounts", 200)["accounts"]]
         check_equal(addresses, ["alice@example.org"], "after delete")
@@ -168,8 +169,8 @@ def accounts_are_listed_created_and_deleted(folder):
         check_equal(len(created), 1, "account.create record")
         check_equal(created[0]["actor"], "admin", "actor")
         check_equal(created[0]["remote"], HOST, "remote")
-        deleted = audit_records(server, "user=bob%40example.org&event=account.delete")
-        check_equal(len(deleted), 1, "account.delete record")
+        deleted = audit_records(server, "user=bob%40example.org&event=account.wipe")
+        check_equal(len(deleted), 1, "account.wipe record")
         # The password never reaches the audit log.
         everything = json.dumps(audit_records(server, "limit=1000"))
         check(PASSWORD not in everything, "password in the audit log")

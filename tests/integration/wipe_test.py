@@ -102,6 +102,9 @@ def wipe_refuses_while_the_server_runs(folder):
         server.wait_for_log("event=start")
         line = run_failing("-c", config, "wipe", USER, "--yes")
         check_in("stop the server", line, "wipe error")
+        # It names the admin endpoint call that wipes inside the running server.
+        check_in("curl -X DELETE", line, "wipe error")
+        check_in(f"/api/accounts/{USER}", line, "wipe error")
         server.stop(signal.SIGTERM)
     check_in(USER, users(config), "accounts")
 
