@@ -1,7 +1,9 @@
-// The per-account session registry: the POP3 maildrop lock and expunge notices.
+// The per-account session registry: the POP3 maildrop lock, the logged-in sessions that
+// a wipe ends, and expunge notices.
 #include "src/server/account_sessions.hpp"
 
 #include <catch2/catch.hpp>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -83,4 +85,54 @@ TEST_CASE("expunge listener may subscribe while called") {
     CHECK(late_calls == 0);
     sessions.publish({1, 10, {2}});
     CHECK(late_calls == 1);
+}
+
+TEST_CASE("closing an account ends its sessions only") {
+    account_sessions sessions;
+    const auto alice = std::make_shared<skrynka::net::session_end>();
+    const auto bob = std::make_shared<skrynka::net::session_end>();
+    std::optional<account_sessions::registration> alice_session =
+        sessions.register_session(1, alice);
+    std::optional<account_sessions::registration> bob_session = sessions.register_session(2, bob);
+    REQUIRE(alice_session);
+    REQUIRE(bob_session);
+
+    CHECK(sessions.close_account(1) == 1);
+    CHECK(alice->requested());
+    CHECK_FALSE(bob->requested());
+}
+
+TEST_CASE("closed account refuses registrations until reopened") {
+    account_sessions sessions;
+    const auto end = std::make_shared<skrynka::net::session_end>();
+    CHECK(sessions.close_account(4) == 0);
+    CHECK_FALSE(sessions.register_session(4, end));
+    CHECK(sessions.register_session(5, end));
+
+    sessions.reopen_account(4);
+    CHECK(sessions.register_session(4, end));
+}
+
+TEST_CASE("ended registration is not asked again") {
+    account_sessions sessions;
+    const auto end = std::make_shared<skrynka::net::session_end>();
+    std::optional<account_sessions::registration> registration =
+        sessions.register_session(6, end);
+    REQUIRE(registration);
+    registration.reset();
+    CHECK(sessions.close_account(6) == 0);
+    CHECK_FALSE(end->requested());
+}
+
+TEST_CASE("session end calls its waker once set") {
+    skrynka::net::session_end end;
+    int woken = 0;
+    end.set_waker([&woken] { ++woken; });
+    end.request();
+    CHECK(end.requested());
+    CHECK(woken == 1);
+
+    end.set_waker({});
+    end.request();
+    CHECK(woken == 1);
 }
