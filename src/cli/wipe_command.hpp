@@ -23,7 +23,8 @@ struct wipe_wording {
 
 // Wipes the account with this primary address, or finishes its wipe when one was cut
 // short, after a typed confirmation unless yes. Refuses while `skrynka serve` runs on
-// the instance, because its sessions could still hold the account's keys and files.
+// the instance, because its sessions could still hold the account's keys and files; the
+// message names the admin endpoint call that wipes inside the server instead.
 // Prints the receipt id. Returns the exit status. Throws cli_error.
 int wipe_account_command(const global_options& globals, const std::string& address_text, bool yes,
                          const wipe_wording& wording = {});
