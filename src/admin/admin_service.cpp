@@ -20,7 +20,7 @@ struct admin_runtime {
         : router(store, std::move(store_executor)) {}
 
     admin_router router;
-    // Replaced by SIGHUP; each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
     server::service_snapshot<session_service> plain;
     server::service_snapshot<session_service> secure;
     std::vector<std::unique_ptr<net::listener>> listeners;
@@ -52,8 +52,8 @@ void add_listener(server::server_context& context, admin_runtime& runtime,
     auto listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(config),
         [&snapshot](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return server::run_with_snapshot(&run_admin_session, std::move(socket),
-                                             std::move(info), snapshot.current());
+            return server::run_with_snapshot(&run_admin_session, std::move(socket), std::move(info),
+                                             snapshot.current());
         });
     // The listener logs event=listening for each bound address.
     listener->start();

@@ -51,8 +51,8 @@ struct reload_result {
 // limits through context.apply_limits and logs event=config_reloaded with the applied
 // keys and one event=config_restart_needed line naming the keys that need a restart.
 // When it does not load, changes nothing and logs event=config_reload_failed with the
-// loader's message. Call it on context.io(), as serve's SIGHUP handler does. Never throws
-// for a bad file.
+// loader's message, which names the line and key to fix. Call it on context.io(), as serve's SIGHUP
+// handler does. Never throws for a bad file.
 reload_result reload_config(const global_options& globals, server::server_context& context);
 
 } // namespace skrynka::app::cli

@@ -84,8 +84,7 @@ asio::awaitable<void> listener::impl::accept_loop(tcp::acceptor& acceptor) {
         if (!slot) {
             spdlog::warn(
                 "session={} proto={} remote={} event=rejected reason=too_many_connections limit={}",
-                info.session_id, config_.proto, info.remote_address,
-                limiter_.max_per_address());
+                info.session_id, config_.proto, info.remote_address, limiter_.max_per_address());
             const asio::any_io_executor socket_executor = socket.get_executor();
             asio::co_spawn(socket_executor, reject_busy(std::move(socket), std::move(info)),
                            asio::detached);

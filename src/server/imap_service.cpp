@@ -149,7 +149,7 @@ struct imap_server::impl {
 
     server_context& context;
     directory_login logins;
-    // Replaced by SIGHUP; each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
     service_snapshot<net::imap_service> service;
     std::vector<std::unique_ptr<net::listener>> listeners;
 };
@@ -169,8 +169,8 @@ void imap_server::start() {
         net::listener_config config;
         config.endpoints = endpoints_of(addresses);
         config.proto = implicit_tls ? "imaps" : "imap";
-        config.connections_per_address_max = static_cast<std::size_t>(
-            impl_->context.limits()->imap_connections_per_address_max);
+        config.connections_per_address_max =
+            static_cast<std::size_t>(impl_->context.limits()->imap_connections_per_address_max);
         config.busy_reply = net::imap_busy_reply();
         service_snapshot<net::imap_service>* service = &impl_->service;
         auto listener = std::make_unique<net::listener>(

@@ -30,7 +30,7 @@ pop3::pop3_limits pop3_limits_of(const policies::limit_values& limits) {
 // Objects that live as long as the server context.
 struct pop3_runtime {
     pop3_backend_context backend;
-    // Replaced by SIGHUP; each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
     service_snapshot<net::pop3_service> plain_service;
     service_snapshot<net::pop3_service> tls_service;
     std::vector<std::unique_ptr<net::listener>> listeners;
@@ -82,8 +82,8 @@ void add_listener(server_context& context, pop3_runtime& runtime,
     auto listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(config),
         [&snapshot](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return run_with_snapshot(&net::run_pop3_connection, std::move(socket),
-                                     std::move(info), snapshot.current());
+            return run_with_snapshot(&net::run_pop3_connection, std::move(socket), std::move(info),
+                                     snapshot.current());
         });
     listener->start();
     net::listener* started = listener.get();

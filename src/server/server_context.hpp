@@ -53,8 +53,8 @@ class server_context {
     // The settings serve started with. Its limits are the start-up ones: sessions take
     // theirs from limits(), which SIGHUP may change.
     const config::settings& settings() const noexcept { return settings_; }
-    // The [limits] for work that starts now. Thread-safe; hold the pointer for the whole
-    // session or attempt, so it sees one consistent set.
+    // The [limits] for work that starts now. Thread-safe. Hold the pointer for the whole
+    // session or attempt, so that it sees one consistent set.
     std::shared_ptr<const policies::limit_values> limits() const;
     boost::asio::io_context& io() noexcept { return io_; }
     boost::asio::thread_pool& blocking_pool() noexcept { return blocking_pool_; }

@@ -13,8 +13,7 @@ namespace skrynka::app::server {
 // Thread-safe. A session takes current() once, at accept, and holds the pointer until it
 // ends, so a replace() never changes what an open session sees and never frees a value
 // that a session still reads.
-template <class Service>
-class service_snapshot {
+template <class Service> class service_snapshot {
   public:
     service_snapshot() : service_snapshot(Service{}) {}
     explicit service_snapshot(Service initial)

@@ -28,7 +28,7 @@ struct smtp_runtime {
         : receiver(context), service(initial_service(context, receiver)) {}
 
     smtp_receiver receiver;
-    // Replaced by SIGHUP; each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
     service_snapshot<net::smtp_service> service;
     std::unique_ptr<net::listener> listener;
 };
@@ -60,8 +60,8 @@ void start_smtp_service(server_context& context) {
     runtime->listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(listener_config),
         [service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return run_with_snapshot(&net::run_smtp_connection, std::move(socket),
-                                     std::move(info), service->current());
+            return run_with_snapshot(&net::run_smtp_connection, std::move(socket), std::move(info),
+                                     service->current());
         });
     // The listener logs event=listening for each bound address.
     runtime->listener->start();

@@ -31,7 +31,7 @@ struct submission_runtime {
     storage::executor queue_executor;
     submission_backend backend;
     std::shared_ptr<outbound_worker> worker;
-    // Replaced by SIGHUP; each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
     service_snapshot<net::smtp_service> starttls_service;
     service_snapshot<net::smtp_service> implicit_tls_service;
     std::vector<std::unique_ptr<net::listener>> listeners;
@@ -86,8 +86,8 @@ void add_listener(submission_runtime& runtime, server_context& context,
     auto listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(config),
         [&snapshot](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return run_with_snapshot(&net::run_smtp_connection, std::move(socket),
-                                     std::move(info), snapshot.current());
+            return run_with_snapshot(&net::run_smtp_connection, std::move(socket), std::move(info),
+                                     snapshot.current());
         });
     // The listener logs event=listening for each bound address.
     listener->start();

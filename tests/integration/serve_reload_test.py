@@ -105,7 +105,7 @@ SMALL_SIZE = 1024 * 1024
 
 
 @test
-def sighup_applies_new_limits_to_new_sessions_only(folder):
+def sighup_applies_limits_to_new_sessions(folder):
     config = init_instance(folder)
     port = free_port()
 
@@ -142,7 +142,7 @@ def sighup_applies_new_limits_to_new_sessions_only(folder):
 
 
 @test
-def sighup_with_a_broken_config_keeps_the_running_limits(folder):
+def sighup_keeps_limits_on_broken_config(folder):
     config = init_instance(folder)
     port = free_port()
 

@@ -38,7 +38,7 @@ TEST_CASE("connection limiter slot outlives the limiter", "[net][limiter]") {
     SUCCEED("no use after free; checked under ASan");
 }
 
-TEST_CASE("connection limiter keeps open slots when its maximum is lowered", "[net][limiter]") {
+TEST_CASE("connection limiter lowers its maximum", "[net][limiter]") {
     connection_limiter limiter(3);
     auto first = limiter.try_acquire("192.0.2.1");
     auto second = limiter.try_acquire("192.0.2.1");
