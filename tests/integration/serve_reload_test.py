@@ -100,6 +100,25 @@ def mail_from_reply(client, size):
     return code
 
 
+def imap_reply_to_long_line(connection, tag, length):
+    """Sends one IMAP command line of length octets and returns the reply to it: tagged, or
+    untagged BAD when the line was too long to read its tag."""
+    line = f"{tag} NOOP ".encode() + b"x" * (length - len(tag) - 8) + b"\r\n"
+    connection.sendall(line)
+    reader = connection.makefile("rb")
+    while True:
+        reply = reader.readline().decode()
+        if reply.startswith(f"{tag} ") or reply.startswith("* BAD"):
+            return reply
+
+
+def imap_session(port):
+    connection = socket.create_connection((HOST, port), timeout=30)
+    greeting = connection.recv(4096).decode()
+    check(greeting.startswith("* OK"), f"IMAP greeting: {greeting!r}")
+    return connection
+
+
 DEFAULT_SIZE = 50 * 1024 * 1024
 SMALL_SIZE = 1024 * 1024
 
@@ -108,17 +127,22 @@ SMALL_SIZE = 1024 * 1024
 def sighup_applies_limits_to_new_sessions(folder):
     config = init_instance(folder)
     port = free_port()
+    imap_port = free_port()
 
-    with server_process("-c", config, "-o", f"smtp.listen={HOST}:{port}") as server:
+    with server_process("-c", config, "-o", f"smtp.listen={HOST}:{port}",
+                        "-o", f"imap.listen={HOST}:{imap_port}") as server:
         server.wait_for_log("event=start")
         before = smtplib.SMTP(HOST, port, timeout=30)
         check_equal(advertised_size(before), DEFAULT_SIZE, "SIZE before SIGHUP")
+        imap_before = imap_session(imap_port)
 
         set_limit(config, "smtp_message_size_max", SMALL_SIZE)
+        set_limit(config, "imap_line_max_bytes", 8192)
         set_limit(config, "key_cache_seconds", 60)
         server.process.send_signal(signal.SIGHUP)
         applied = server.wait_for_log("event=config_reloaded")
-        check_in("applied=limits.smtp_message_size_max", applied, "reload log line")
+        check_in("applied=limits.imap_line_max_bytes,limits.smtp_message_size_max", applied,
+                 "reload log line")
         restart = server.wait_for_log("event=config_restart_needed")
         check_in("keys=limits.key_cache_seconds", restart, "restart log line")
 
@@ -134,10 +158,20 @@ def sighup_applies_limits_to_new_sessions(folder):
                     "MAIL SIZE above the new limit, older session")
         before.quit()
         after.quit()
+
+        # IMAP: a 10000-octet line is over the new limit of 8192 only for the new session.
+        imap_after = imap_session(imap_port)
+        check_in("Command line too long", imap_reply_to_long_line(imap_after, "b1", 10000),
+                 "long line on an IMAP session after SIGHUP")
+        old_reply = imap_reply_to_long_line(imap_before, "a1", 10000)
+        check(old_reply.startswith("a1 ") and "too long" not in old_reply,
+              f"long line on the older IMAP session: {old_reply!r}")
+        imap_after.close()
+        imap_before.close()
         check_equal(server.stop(signal.SIGTERM), 0, "exit status after SIGTERM")
 
     records = run_ok("-c", config, "audit", "show", "--event", "config.load").stdout
-    check_in("config=loaded applied=limits.smtp_message_size_max "
+    check_in("config=loaded applied=limits.imap_line_max_bytes,limits.smtp_message_size_max "
              "needs_restart=limits.key_cache_seconds", records, "audit records")
 
 
