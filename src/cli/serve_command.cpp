@@ -163,7 +163,9 @@ int run_serve(const global_options& globals) {
 } // namespace
 
 void add_serve_command(CLI::App& app, const global_options& globals, std::function<int()>& action) {
-    CLI::App* command = app.add_subcommand("serve", "Run the mail server until SIGTERM or SIGINT");
+    CLI::App* command = app.add_subcommand(
+        "serve", "Run the mail server until SIGTERM or SIGINT. SIGHUP reloads the TLS "
+                 "certificate and the [limits] of the config file for new sessions");
     command->callback([&globals, &action] { action = [&globals] { return run_serve(globals); }; });
 }
 
