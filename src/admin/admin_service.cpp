@@ -20,7 +20,7 @@ struct admin_runtime {
         : router(store, std::move(store_executor)) {}
 
     admin_router router;
-    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces them, and each session keeps the snapshot it was accepted with.
     server::service_snapshot<session_service> plain;
     server::service_snapshot<session_service> secure;
     std::vector<std::unique_ptr<net::listener>> listeners;

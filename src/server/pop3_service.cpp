@@ -30,7 +30,7 @@ pop3::pop3_limits pop3_limits_of(const policies::limit_values& limits) {
 // Objects that live as long as the server context.
 struct pop3_runtime {
     pop3_backend_context backend;
-    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces them, and each session keeps the snapshot it was accepted with.
     service_snapshot<net::pop3_service> plain_service;
     service_snapshot<net::pop3_service> tls_service;
     std::vector<std::unique_ptr<net::listener>> listeners;

@@ -31,7 +31,7 @@ struct submission_runtime {
     storage::executor queue_executor;
     submission_backend backend;
     std::shared_ptr<outbound_worker> worker;
-    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
+    // SIGHUP replaces them, and each session keeps the snapshot it was accepted with.
     service_snapshot<net::smtp_service> starttls_service;
     service_snapshot<net::smtp_service> implicit_tls_service;
     std::vector<std::unique_ptr<net::listener>> listeners;
