@@ -45,11 +45,18 @@ void login_throttle::record_failure(const std::string& address, clock::time_poin
     }
     std::deque<clock::time_point>& failures = failures_[address];
     forget_old(failures, now);
-    // At most max_failures entries are kept, so one address costs bounded memory.
-    if (failures.size() >= max_failures_) {
+    // At most max_failures entries are kept, so one address costs bounded memory. A
+    // loop, because set_policy may have lowered the maximum below what is kept.
+    while (!failures.empty() && failures.size() >= max_failures_) {
         failures.pop_front();
     }
     failures.push_back(now);
+}
+
+void login_throttle::set_policy(std::size_t max_failures, std::chrono::seconds window) {
+    const std::lock_guard lock(mutex_);
+    max_failures_ = max_failures;
+    window_ = window;
 }
 
 } // namespace skrynka::policies

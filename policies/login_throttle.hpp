@@ -28,6 +28,10 @@ class login_throttle {
     // Counts one failed login from address.
     void record_failure(const std::string& address, clock::time_point now = clock::now());
 
+    // Applies new parameters to later calls. Failures already counted are kept and
+    // judged against the new window.
+    void set_policy(std::size_t max_failures, std::chrono::seconds window);
+
   private:
     void forget_old(std::deque<clock::time_point>& failures, clock::time_point now);
 

@@ -3,6 +3,7 @@
 #include "src/admin/admin_router.hpp"
 #include "src/admin/admin_session.hpp"
 #include "src/net/listener.hpp"
+#include "src/server/service_snapshot.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/strand.hpp>
@@ -19,8 +20,9 @@ struct admin_runtime {
         : router(store, std::move(store_executor)) {}
 
     admin_router router;
-    session_service plain;
-    session_service secure;
+    // SIGHUP replaces them, and each session keeps the snapshot it was accepted with.
+    server::service_snapshot<session_service> plain;
+    server::service_snapshot<session_service> secure;
     std::vector<std::unique_ptr<net::listener>> listeners;
 };
 
@@ -34,14 +36,14 @@ session_limits limits_from(const policies::limit_values& limits) {
 
 void add_listener(server::server_context& context, admin_runtime& runtime,
                   const std::vector<config::listen_address>& addresses,
-                  const session_service& service) {
+                  server::service_snapshot<session_service>& snapshot) {
     if (addresses.empty()) {
         return;
     }
     net::listener_config config;
     config.proto = "admin";
     config.connections_per_address_max =
-        static_cast<std::size_t>(context.settings().limits.admin_connections_per_address_max);
+        static_cast<std::size_t>(context.limits()->admin_connections_per_address_max);
     config.busy_reply = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                         "Connection: close\r\n\r\n";
     for (const config::listen_address& address : addresses) {
@@ -49,8 +51,9 @@ void add_listener(server::server_context& context, admin_runtime& runtime,
     }
     auto listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(config),
-        [&service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return run_admin_session(std::move(socket), std::move(info), service);
+        [&snapshot](boost::asio::ip::tcp::socket socket, net::connection_info info) {
+            return server::run_with_snapshot(&run_admin_session, std::move(socket), std::move(info),
+                                             snapshot.current());
         });
     // The listener logs event=listening for each bound address.
     listener->start();
@@ -72,13 +75,28 @@ void start_admin_service(server::server_context& context, admin_store& store,
     }
 
     auto runtime = std::make_shared<admin_runtime>(store, std::move(store_executor));
-    runtime->plain.router = &runtime->router;
-    runtime->plain.limits = limits_from(settings.limits);
-    runtime->secure = runtime->plain;
-    runtime->secure.tls = context.tls();
+    session_service plain;
+    plain.router = &runtime->router;
+    plain.limits = limits_from(*context.limits());
+    session_service secure = plain;
+    secure.tls = context.tls();
+    runtime->plain.replace(plain);
+    runtime->secure.replace(secure);
 
     add_listener(context, *runtime, settings.listen.admin, runtime->plain);
     add_listener(context, *runtime, settings.listen.admin_tls, runtime->secure);
+    context.on_limits_change([runtime = runtime.get()](const policies::limit_values& limits) {
+        for (server::service_snapshot<session_service>* snapshot :
+             {&runtime->plain, &runtime->secure}) {
+            session_service next = *snapshot->current();
+            next.limits = limits_from(limits);
+            snapshot->replace(next);
+        }
+        for (const auto& listener : runtime->listeners) {
+            listener->set_connections_per_address_max(
+                static_cast<std::size_t>(limits.admin_connections_per_address_max));
+        }
+    });
     context.keep(std::move(runtime));
 }
 

@@ -99,8 +99,10 @@ void record_system_event(storage::audit_log& log, storage::audit_event event,
 }
 
 void record_system_event(storage::audit_writer& writer, storage::audit_event event,
-                         std::string_view detail) {
-    writer.append_and_wait(system_entry(event, detail));
+                         std::string_view detail, storage::audit_outcome outcome) {
+    storage::audit_entry entry = system_entry(event, detail);
+    entry.outcome = outcome;
+    writer.append_and_wait(entry);
 }
 
 } // namespace skrynka::app::cli

@@ -57,6 +57,7 @@ void record_system_event(storage::audit_log& log, storage::audit_event event,
 
 // Does the same through the server's audit writer, blocking until the record is durable.
 void record_system_event(storage::audit_writer& writer, storage::audit_event event,
-                         std::string_view detail = {});
+                         std::string_view detail = {},
+                         storage::audit_outcome outcome = storage::audit_outcome::success);
 
 } // namespace skrynka::app::cli

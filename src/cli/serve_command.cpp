@@ -4,6 +4,7 @@
 #include "src/admin/admin_store.hpp"
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
+#include "src/cli/config_reload.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/process_privileges.hpp"
 #include "src/cli/serve_instance_guard.hpp"
@@ -107,13 +108,18 @@ int run_serve(const global_options& globals) {
             if (context.tls() != nullptr) {
                 outcome = context.tls()->reload() ? "reloaded" : "kept_previous";
             }
-            // TODO: reload the [limits] policies too; the services hold the settings by
-            // reference, so that needs a settings snapshot they re-read per session.
+            // Sessions keep the limits they were accepted with; a file that does not load
+            // changes nothing.
+            const reload_result config = reload_config(globals, context);
+            const std::string detail =
+                fmt::format("signal=SIGHUP certificate={} {}", outcome, config.detail);
+            const storage::audit_outcome audit_outcome =
+                config.loaded ? storage::audit_outcome::success : storage::audit_outcome::failure;
             // The record waits for an fsync, so it is written from the blocking pool.
-            boost::asio::post(context.blocking_pool(), [&writer = *audit, outcome] {
+            boost::asio::post(context.blocking_pool(), [&writer = *audit, detail, audit_outcome] {
                 try {
-                    record_system_event(writer, storage::audit_event::config_load,
-                                        "signal=SIGHUP certificate=" + outcome);
+                    record_system_event(writer, storage::audit_event::config_load, detail,
+                                        audit_outcome);
                 } catch (const std::exception& error) {
                     spdlog::error("event=audit_failed what=reload error={}",
                                   logging::log_value(error.what()));
@@ -163,7 +169,9 @@ int run_serve(const global_options& globals) {
 } // namespace
 
 void add_serve_command(CLI::App& app, const global_options& globals, std::function<int()>& action) {
-    CLI::App* command = app.add_subcommand("serve", "Run the mail server until SIGTERM or SIGINT");
+    CLI::App* command = app.add_subcommand(
+        "serve", "Run the mail server until SIGTERM or SIGINT. SIGHUP reloads the TLS "
+                 "certificate and the [limits] of the config file for new sessions");
     command->callback([&globals, &action] { action = [&globals] { return run_serve(globals); }; });
 }
 

@@ -40,4 +40,12 @@ std::size_t connection_limiter::count(const std::string& address) const {
     return entry == state_->counts.end() ? 0 : entry->second;
 }
 
+void connection_limiter::set_max_per_address(std::size_t max_per_address) noexcept {
+    max_per_address_.store(max_per_address);
+}
+
+std::size_t connection_limiter::max_per_address() const noexcept {
+    return max_per_address_.load();
+}
+
 } // namespace skrynka::net

@@ -1,6 +1,7 @@
 // Per-remote-address connection counting, so one client cannot take every session slot.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -41,9 +42,13 @@ class connection_limiter {
 
     // Open connections from `address`.
     std::size_t count(const std::string& address) const;
+    // Applies to later try_acquire calls; connections already counted stay open even
+    // when they are now over the new maximum.
+    void set_max_per_address(std::size_t max_per_address) noexcept;
+    std::size_t max_per_address() const noexcept;
 
   private:
-    std::size_t max_per_address_;
+    std::atomic<std::size_t> max_per_address_;
     std::shared_ptr<state> state_;
 };
 

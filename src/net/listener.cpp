@@ -84,8 +84,7 @@ asio::awaitable<void> listener::impl::accept_loop(tcp::acceptor& acceptor) {
         if (!slot) {
             spdlog::warn(
                 "session={} proto={} remote={} event=rejected reason=too_many_connections limit={}",
-                info.session_id, config_.proto, info.remote_address,
-                config_.connections_per_address_max);
+                info.session_id, config_.proto, info.remote_address, limiter_.max_per_address());
             const asio::any_io_executor socket_executor = socket.get_executor();
             asio::co_spawn(socket_executor, reject_busy(std::move(socket), std::move(info)),
                            asio::detached);
@@ -168,6 +167,10 @@ void listener::stop() {
             acceptor->close(ignored);
         }
     });
+}
+
+void listener::set_connections_per_address_max(std::size_t max) {
+    impl_->limiter_.set_max_per_address(max);
 }
 
 std::vector<tcp::endpoint> listener::local_endpoints() const {

@@ -50,6 +50,10 @@ class listener {
     // Stops accepting, from any thread. Connections already running continue to their end.
     void stop();
 
+    // Changes the per-address connection limit for connections accepted from now on,
+    // from any thread. Connections already open are kept.
+    void set_connections_per_address_max(std::size_t max);
+
     // The bound endpoints, with the real port where the config asked for port 0.
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
 

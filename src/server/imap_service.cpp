@@ -6,6 +6,7 @@
 #include "src/metrics/server_metrics.hpp"
 #include "src/net/imap_connection.hpp"
 #include "src/net/listener.hpp"
+#include "src/server/service_snapshot.hpp"
 #include "storage/audit_entries.hpp"
 #include "storage/error.hpp"
 #include "storage/mailbox_store.hpp"
@@ -152,17 +153,25 @@ endpoints_of(const std::vector<config::listen_address>& addresses) {
 struct imap_server::impl {
     explicit impl(server_context& server) : context(server), logins(server) {
         const config::settings& config = server.settings();
-        service.hostname = config.server.hostname;
-        service.limits = session_limits_from(config.limits);
-        service.tls = server.tls();
-        service.logins = &logins;
-        service.blocking_pool = &server.blocking_pool();
-        service.cleartext_login_on_loopback = config.limits.cleartext_login_on_loopback != 0;
+        net::imap_service initial;
+        initial.hostname = config.server.hostname;
+        initial.tls = server.tls();
+        initial.logins = &logins;
+        initial.blocking_pool = &server.blocking_pool();
+        service.replace(with_limits(std::move(initial), *server.limits()));
+    }
+
+    static net::imap_service with_limits(net::imap_service service,
+                                         const policies::limit_values& limits) {
+        service.limits = session_limits_from(limits);
+        service.cleartext_login_on_loopback = limits.cleartext_login_on_loopback != 0;
+        return service;
     }
 
     server_context& context;
     directory_login logins;
-    net::imap_service service;
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
+    service_snapshot<net::imap_service> service;
     std::vector<std::unique_ptr<net::listener>> listeners;
 };
 
@@ -175,28 +184,36 @@ imap_server::~imap_server() {
 void imap_server::start() {
     const auto add = [this](const std::vector<config::listen_address>& addresses,
                             bool implicit_tls) {
-        if (addresses.empty() || (implicit_tls && impl_->service.tls == nullptr)) {
+        if (addresses.empty() || (implicit_tls && impl_->service.current()->tls == nullptr)) {
             return;
         }
         net::listener_config config;
         config.endpoints = endpoints_of(addresses);
         config.proto = implicit_tls ? "imaps" : "imap";
-        config.connections_per_address_max = static_cast<std::size_t>(
-            impl_->context.settings().limits.imap_connections_per_address_max);
+        config.connections_per_address_max =
+            static_cast<std::size_t>(impl_->context.limits()->imap_connections_per_address_max);
         config.busy_reply = net::imap_busy_reply();
-        const net::imap_service* service = &impl_->service;
+        service_snapshot<net::imap_service>* service = &impl_->service;
         auto listener = std::make_unique<net::listener>(
             impl_->context.io().get_executor(), std::move(config),
             [service, implicit_tls](boost::asio::ip::tcp::socket socket,
                                     net::connection_info info) {
-                return net::run_imap_connection(std::move(socket), std::move(info), *service,
-                                                implicit_tls);
+                return run_with_snapshot(&net::run_imap_connection, std::move(socket),
+                                         std::move(info), service->current(), implicit_tls);
             });
         listener->start();
         impl_->listeners.push_back(std::move(listener));
     };
     add(impl_->context.settings().listen.imap, false);
     add(impl_->context.settings().listen.imap_tls, true);
+
+    impl_->context.on_limits_change([state = impl_.get()](const policies::limit_values& limits) {
+        state->service.replace(impl::with_limits(*state->service.current(), limits));
+        for (const auto& listener : state->listeners) {
+            listener->set_connections_per_address_max(
+                static_cast<std::size_t>(limits.imap_connections_per_address_max));
+        }
+    });
 }
 
 void imap_server::stop() {

@@ -165,6 +165,8 @@ asio::awaitable<void> outbound_worker::run() {
 
 asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
     const config::settings& settings = context_.settings();
+    // Taken once, so one attempt uses one set of limits even when SIGHUP changes them.
+    const std::shared_ptr<const policies::limit_values> limits = context_.limits();
     const std::int64_t now = seconds_since_epoch();
 
     std::string message;
@@ -212,9 +214,9 @@ asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
 
     delivery::client_settings client;
     client.client_name = settings.server.hostname;
-    client.command_timeout = std::chrono::seconds(settings.limits.smtp_mail_rcpt_seconds);
+    client.command_timeout = std::chrono::seconds(limits->smtp_mail_rcpt_seconds);
     client.data_termination_timeout =
-        std::chrono::seconds(settings.limits.smtp_data_termination_seconds);
+        std::chrono::seconds(limits->smtp_data_termination_seconds);
     if (via_smarthost) {
         client.require_tls = true;
         client.implicit_tls = settings.delivery.smarthost_port == 465;
@@ -241,7 +243,7 @@ asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
         }
     }
 
-    const bool expired = now - entry.created >= settings.limits.delivery_max_age_hours * 3600;
+    const bool expired = now - entry.created >= limits->delivery_max_age_hours * 3600;
     std::vector<delivery::failed_recipient> bounced;
     std::vector<std::string> remaining;
     std::string last_error;
@@ -303,7 +305,7 @@ asio::awaitable<void> outbound_worker::attempt(storage::queue_entry entry) {
         spdlog::info("event=dequeued entry={} domain={}", entry.id, entry.domain);
         co_return;
     }
-    const std::int64_t next = now + retry_delay(settings.limits.delivery_retry_seconds, entry.attempts);
+    const std::int64_t next = now + retry_delay(limits->delivery_retry_seconds, entry.attempts);
     co_await queue_executor_.run([this, &entry, &remaining, next, &last_error] {
         queue_.reschedule(entry.id, remaining, next, last_error);
     });

@@ -238,10 +238,14 @@ class pop3_accounts : public pop3::authenticator {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }
-        // The login counts as done only once its record is durable.
-        if (!co_await record_audit(context_, info_,
-                                   storage::login_success_entry(storage::audit_protocol::pop3,
-                                                                address, info_.remote_address))) {
+        // The login counts as done only once its record is durable. The result is named
+        // before the test: GCC 12 has built "if (!co_await ...) co_return ...;" into an
+        // illegal instruction elsewhere in this code.
+        const bool recorded = co_await record_audit(
+            context_, info_,
+            storage::login_success_entry(storage::audit_protocol::pop3, address,
+                                         info_.remote_address));
+        if (!recorded) {
             result.status = pop3::login_status::temporary_failure;
             co_return result;
         }

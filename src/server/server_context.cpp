@@ -47,7 +47,9 @@ server_context::server_context(config::settings settings, storage::directory dir
                 unknown_user_params_of(settings_.limits)),
       login_throttle_(static_cast<std::size_t>(settings_.limits.login_failures_max),
                       std::chrono::seconds(settings_.limits.login_failure_window_seconds)),
-      key_cache_sweep_(directory_executor_.get_strand()), io_(static_cast<int>(io_thread_count)) {}
+      key_cache_sweep_(directory_executor_.get_strand()),
+      limits_(std::make_shared<const policies::limit_values>(settings_.limits)),
+      io_(static_cast<int>(io_thread_count)) {}
 
 server_context::~server_context() {
     stop();
@@ -83,6 +85,28 @@ void server_context::on_stop(std::function<void()> stopper) {
 
 void server_context::keep(std::shared_ptr<void> service) {
     services_.push_back(std::move(service));
+}
+
+std::shared_ptr<const policies::limit_values> server_context::limits() const {
+    const std::lock_guard lock(limits_mutex_);
+    return limits_;
+}
+
+void server_context::on_limits_change(std::function<void(const policies::limit_values&)> apply) {
+    limit_appliers_.push_back(std::move(apply));
+}
+
+void server_context::apply_limits(const policies::limit_values& limits) {
+    auto fresh = std::make_shared<const policies::limit_values>(limits);
+    {
+        const std::lock_guard lock(limits_mutex_);
+        limits_ = fresh;
+    }
+    login_throttle_.set_policy(static_cast<std::size_t>(limits.login_failures_max),
+                               std::chrono::seconds(limits.login_failure_window_seconds));
+    for (const auto& apply : limit_appliers_) {
+        apply(limits);
+    }
 }
 
 void server_context::run() {

@@ -22,6 +22,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace skrynka::app::server {
@@ -49,7 +50,12 @@ class server_context {
     server_context(const server_context&) = delete;
     server_context& operator=(const server_context&) = delete;
 
+    // The settings serve started with. Its limits are the start-up ones: sessions take
+    // theirs from limits(), which SIGHUP may change.
     const config::settings& settings() const noexcept { return settings_; }
+    // The [limits] for work that starts now. Thread-safe. Hold the pointer for the whole
+    // session or attempt, so that it sees one consistent set.
+    std::shared_ptr<const policies::limit_values> limits() const;
     boost::asio::io_context& io() noexcept { return io_; }
     boost::asio::thread_pool& blocking_pool() noexcept { return blocking_pool_; }
     // Use the directory only from calls run on directory_executor(). That executor has a
@@ -71,6 +77,15 @@ class server_context {
     void on_stop(std::function<void()> stopper);
     // Keeps a service's objects (listeners, backends) alive as long as the I/O context.
     void keep(std::shared_ptr<void> service);
+
+    // Registers what apply_limits calls for a service, such as replacing the settings
+    // its new sessions copy. Call it before run().
+    void on_limits_change(std::function<void(const policies::limit_values&)> apply);
+    // Makes limits the ones that new sessions, listeners' per-address counts and the
+    // login throttle use from now on. Sessions already open keep theirs. Call it on io()
+    // (serve's SIGHUP handler), never concurrently with itself. limits must be checked
+    // (load_config does that).
+    void apply_limits(const policies::limit_values& limits);
 
     // Runs the I/O threads (this thread among them) until stop(). Then waits for the
     // blocking work already queued, so no commit is cut off.
@@ -99,6 +114,9 @@ class server_context {
     boost::asio::steady_timer key_cache_sweep_;
     bool key_cache_sweep_stopped_ = false;
     std::vector<std::function<void()>> stoppers_;
+    std::vector<std::function<void(const policies::limit_values&)>> limit_appliers_;
+    mutable std::mutex limits_mutex_;
+    std::shared_ptr<const policies::limit_values> limits_;
     // Last, so it is destroyed first: its pending handlers hold coroutine frames that
     // refer to the members above.
     boost::asio::io_context io_;

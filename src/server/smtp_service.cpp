@@ -2,6 +2,7 @@
 
 #include "src/net/listener.hpp"
 #include "src/net/smtp_connection.hpp"
+#include "src/server/service_snapshot.hpp"
 #include "src/server/smtp_receiver.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -13,11 +14,22 @@ namespace skrynka::app::server {
 namespace {
 
 // Objects that live as long as the server context.
+net::smtp_service initial_service(server_context& context, net::smtp_backend& backend) {
+    net::smtp_service service;
+    service.hostname = context.settings().server.hostname;
+    service.limits = smtp::smtp_limits(*context.limits());
+    service.tls = context.tls();
+    service.backend = &backend;
+    return service;
+}
+
 struct smtp_runtime {
-    explicit smtp_runtime(server_context& context) : receiver(context) {}
+    explicit smtp_runtime(server_context& context)
+        : receiver(context), service(initial_service(context, receiver)) {}
 
     smtp_receiver receiver;
-    net::smtp_service service;
+    // SIGHUP replaces it, and each session keeps the snapshot it was accepted with.
+    service_snapshot<net::smtp_service> service;
     std::unique_ptr<net::listener> listener;
 };
 
@@ -30,10 +42,6 @@ void start_smtp_service(server_context& context) {
     }
 
     auto runtime = std::make_shared<smtp_runtime>(context);
-    runtime->service.hostname = settings.server.hostname;
-    runtime->service.limits = smtp::smtp_limits(settings.limits);
-    runtime->service.tls = context.tls();
-    runtime->service.backend = &runtime->receiver;
 
     // TODO: connections are limited per address only. Messages in flight can take the
     // number of clients times twice limits.smtp_message_size_max (the received text and
@@ -41,24 +49,31 @@ void start_smtp_service(server_context& context) {
     net::listener_config listener_config;
     listener_config.proto = "smtp";
     listener_config.connections_per_address_max =
-        runtime->service.limits.connections_per_address_max;
+        runtime->service.current()->limits.connections_per_address_max;
     listener_config.busy_reply = net::smtp_busy_reply(settings.server.hostname);
     for (const config::listen_address& address : settings.listen.smtp) {
         listener_config.endpoints.emplace_back(boost::asio::ip::make_address(address.host),
                                                address.port);
     }
 
-    const net::smtp_service& service = runtime->service;
+    service_snapshot<net::smtp_service>* service = &runtime->service;
     runtime->listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(listener_config),
-        [&service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return net::run_smtp_connection(std::move(socket), std::move(info), service);
+        [service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
+            return run_with_snapshot(&net::run_smtp_connection, std::move(socket), std::move(info),
+                                     service->current());
         });
     // The listener logs event=listening for each bound address.
     runtime->listener->start();
 
     net::listener* listener = runtime->listener.get();
     context.on_stop([listener] { listener->stop(); });
+    context.on_limits_change([service, listener](const policies::limit_values& limits) {
+        net::smtp_service next = *service->current();
+        next.limits = smtp::smtp_limits(limits);
+        listener->set_connections_per_address_max(next.limits.connections_per_address_max);
+        service->replace(std::move(next));
+    });
     context.keep(std::move(runtime));
 }
 

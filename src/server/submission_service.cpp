@@ -5,6 +5,7 @@
 #include "src/net/smtp_connection.hpp"
 #include "src/config/instance_paths.hpp"
 #include "src/server/outbound_worker.hpp"
+#include "src/server/service_snapshot.hpp"
 #include "src/server/submission_backend.hpp"
 #include "storage/key_file.hpp"
 
@@ -30,26 +31,47 @@ struct submission_runtime {
     storage::executor queue_executor;
     submission_backend backend;
     std::shared_ptr<outbound_worker> worker;
-    net::smtp_service starttls_service;
-    net::smtp_service implicit_tls_service;
+    // SIGHUP replaces them, and each session keeps the snapshot it was accepted with.
+    service_snapshot<net::smtp_service> starttls_service;
+    service_snapshot<net::smtp_service> implicit_tls_service;
     std::vector<std::unique_ptr<net::listener>> listeners;
 };
 
-void configure(net::smtp_service& service, server_context& context, submission_backend& backend) {
-    const config::settings& settings = context.settings();
-    service.hostname = settings.server.hostname;
-    service.limits = smtp::smtp_limits(settings.limits);
+net::smtp_service configure(server_context& context, submission_backend& backend,
+                            bool implicit_tls) {
+    net::smtp_service service;
+    service.proto = implicit_tls ? "submissions" : "submission";
+    service.hostname = context.settings().server.hostname;
+    service.limits = smtp::smtp_limits(*context.limits());
     service.tls = context.tls();
     service.backend = &backend;
     service.submission = true;
+    service.implicit_tls = implicit_tls;
+    return service;
+}
+
+// Gives sessions that start from now on the new limits, on both ports.
+void apply_limits(submission_runtime& runtime, const policies::limit_values& limits) {
+    const smtp::smtp_limits session_limits(limits);
+    for (service_snapshot<net::smtp_service>* snapshot :
+         {&runtime.starttls_service, &runtime.implicit_tls_service}) {
+        net::smtp_service next = *snapshot->current();
+        next.limits = session_limits;
+        snapshot->replace(std::move(next));
+    }
+    for (const auto& listener : runtime.listeners) {
+        listener->set_connections_per_address_max(session_limits.connections_per_address_max);
+    }
 }
 
 void add_listener(submission_runtime& runtime, server_context& context,
                   const std::vector<config::listen_address>& addresses,
-                  const net::smtp_service& service) {
+                  service_snapshot<net::smtp_service>& snapshot) {
     if (addresses.empty()) {
         return;
     }
+    const std::shared_ptr<const net::smtp_service> started = snapshot.current();
+    const net::smtp_service& service = *started;
     net::listener_config config;
     config.proto = service.proto;
     config.connections_per_address_max = service.limits.connections_per_address_max;
@@ -63,8 +85,9 @@ void add_listener(submission_runtime& runtime, server_context& context,
     }
     auto listener = std::make_unique<net::listener>(
         boost::asio::make_strand(context.io()), std::move(config),
-        [&service](boost::asio::ip::tcp::socket socket, net::connection_info info) {
-            return net::run_smtp_connection(std::move(socket), std::move(info), service);
+        [&snapshot](boost::asio::ip::tcp::socket socket, net::connection_info info) {
+            return run_with_snapshot(&net::run_smtp_connection, std::move(socket), std::move(info),
+                                     snapshot.current());
         });
     // The listener logs event=listening for each bound address.
     listener->start();
@@ -97,11 +120,8 @@ void start_submission_service(server_context& context) {
     }
     auto runtime =
         std::make_shared<submission_runtime>(context, std::move(queue), std::move(dkim_keys));
-    configure(runtime->starttls_service, context, runtime->backend);
-    runtime->starttls_service.proto = "submission";
-    configure(runtime->implicit_tls_service, context, runtime->backend);
-    runtime->implicit_tls_service.proto = "submissions";
-    runtime->implicit_tls_service.implicit_tls = true;
+    runtime->starttls_service.replace(configure(context, runtime->backend, false));
+    runtime->implicit_tls_service.replace(configure(context, runtime->backend, true));
 
     add_listener(*runtime, context, listen.submission, runtime->starttls_service);
     add_listener(*runtime, context, listen.submission_tls, runtime->implicit_tls_service);
@@ -112,6 +132,9 @@ void start_submission_service(server_context& context) {
         for (const auto& listener : runtime->listeners) {
             listener->stop();
         }
+    });
+    context.on_limits_change([runtime = runtime.get()](const policies::limit_values& limits) {
+        apply_limits(*runtime, limits);
     });
     context.keep(std::move(runtime));
 }

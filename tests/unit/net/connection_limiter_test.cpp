@@ -37,3 +37,23 @@ TEST_CASE("connection limiter slot outlives the limiter", "[net][limiter]") {
     slot.reset();
     SUCCEED("no use after free; checked under ASan");
 }
+
+TEST_CASE("connection limiter lowers its maximum", "[net][limiter]") {
+    connection_limiter limiter(3);
+    auto first = limiter.try_acquire("192.0.2.1");
+    auto second = limiter.try_acquire("192.0.2.1");
+    REQUIRE(first.has_value());
+    REQUIRE(second.has_value());
+
+    limiter.set_max_per_address(1);
+    CHECK(limiter.max_per_address() == 1);
+    CHECK(limiter.count("192.0.2.1") == 2);
+    CHECK_FALSE(limiter.try_acquire("192.0.2.1").has_value());
+    CHECK(limiter.try_acquire("192.0.2.2").has_value());
+
+    first.reset();
+    second.reset();
+    CHECK(limiter.try_acquire("192.0.2.1").has_value());
+    limiter.set_max_per_address(4);
+    CHECK(limiter.max_per_address() == 4);
+}

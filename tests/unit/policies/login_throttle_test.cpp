@@ -39,3 +39,28 @@ TEST_CASE("login throttle sweeps idle addresses") {
     CHECK(throttle.allowed("10.0.0", start + seconds(120)));
     CHECK_FALSE(throttle.allowed("10.1.0.0", start + seconds(120)));
 }
+
+TEST_CASE("login throttle applies a new policy") {
+    login_throttle throttle(5, seconds(60));
+    const auto start = login_throttle::clock::time_point{} + seconds(1000);
+    for (int i = 0; i < 3; ++i) {
+        throttle.record_failure("192.0.2.1", start);
+    }
+    CHECK(throttle.allowed("192.0.2.1", start + seconds(1)));
+
+    throttle.set_policy(2, seconds(60));
+    CHECK_FALSE(throttle.allowed("192.0.2.1", start + seconds(1)));
+
+    // A shorter window forgets the old failures at once.
+    throttle.set_policy(2, seconds(10));
+    CHECK(throttle.allowed("192.0.2.1", start + seconds(11)));
+
+    // Lowering the maximum trims what is kept, so two failures still suffice.
+    throttle.set_policy(5, seconds(60));
+    for (int i = 0; i < 5; ++i) {
+        throttle.record_failure("192.0.2.2", start);
+    }
+    throttle.set_policy(2, seconds(60));
+    throttle.record_failure("192.0.2.2", start + seconds(2));
+    CHECK_FALSE(throttle.allowed("192.0.2.2", start + seconds(3)));
+}
