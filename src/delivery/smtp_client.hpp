@@ -1,7 +1,7 @@
-// SMTP client for outbound delivery (RFC 5321 §3 and §4): one attempt at one host with
-// every recipient of a queue entry, opportunistic STARTTLS (RFC 3207, RFC 7435) with
-// the certificate check recorded, not enforced, and dot stuffing of the message
-// (RFC 5321 §4.5.2).
+// SMTP client for outbound delivery (RFC 5321 §3 and §4). One attempt goes to one host
+// with every recipient of a queue entry. STARTTLS is opportunistic (RFC 3207, RFC 7435):
+// the certificate check is recorded, not enforced. The message is dot-stuffed (RFC 5321
+// §4.5.2).
 #pragma once
 
 #include "crypto/secret.hpp"
@@ -18,7 +18,7 @@ namespace skrynka::delivery {
 
 enum class recipient_status {
     delivered, // the server took responsibility (2xx after the data)
-    temporary, // 4xx or no answer: try again later
+    temporary, // 4xx or no reply: try again later
     permanent, // 5xx: bounce to the sender
 };
 

@@ -1,4 +1,4 @@
-// A request from outside a connection to end it: the server asks it when an account is
+// A request from outside a connection to end it: the server makes it when an account is
 // wiped while its sessions are open. The connection loop registers a waker that makes
 // its pending read return, then sees requested() and closes the session its protocol's
 // way (IMAP says BYE, POP3 leaves without the UPDATE state, SMTP replies 421).

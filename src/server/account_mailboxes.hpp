@@ -119,9 +119,10 @@ class account_mailboxes {
     // throws.
     boost::asio::awaitable<std::shared_ptr<account_mailbox>> find(storage::account_id account);
 
-    // Drops the account's entry, so the next find() reads the directory again, which no
-    // longer knows a wiped account. A delivery already running keeps its own reference
-    // and ends before the database closes.
+    // Drops the account's entry, so the next find() reads the directory again, where a
+    // wiped account is no longer found.
+    // NOTE: a delivery already running keeps its own reference and is not waited for, so
+    // it may still commit, and reply 250, while a wipe overwrites and removes the file.
     void forget(storage::account_id account);
 
   private:

@@ -70,8 +70,8 @@ class account_sessions {
     [[nodiscard]] std::optional<registration>
     register_session(storage::account_id account, const std::shared_ptr<net::session_end>& end);
 
-    // Refuses new registrations of account until reopen_account(), and asks every
-    // registered session of it to end. Returns how many were asked.
+    // Rejects new registrations of account until reopen_account(), and requests every
+    // registered session of it to end. Returns the number of sessions requested to end.
     std::size_t close_account(storage::account_id account);
     void reopen_account(storage::account_id account);
 

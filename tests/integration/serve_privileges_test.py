@@ -122,7 +122,7 @@ def failed_start(config, *options):
 
 
 @test
-def serve_refuses_state_owned_by_root(folder):
+def serve_rejects_state_owned_by_root(folder):
     config = init_instance(folder, extra=["--hostname", "localhost"])
     error = failed_start(config, "-o", f"server.user={SERVICE_USER}")
     check_in(f"not by server.user '{SERVICE_USER}'", error, "error")
@@ -130,14 +130,14 @@ def serve_refuses_state_owned_by_root(folder):
 
 
 @test
-def serve_refuses_unknown_user(folder):
+def serve_rejects_unknown_user(folder):
     config = service_instance(folder)
     error = failed_start(config, "-o", "server.user=no-such-skrynka-user")
     check_in("server.user 'no-such-skrynka-user': no such user", error, "error")
 
 
 @test
-def serve_refuses_root_as_service_user(folder):
+def serve_rejects_root_service_user(folder):
     config = service_instance(folder)
     error = failed_start(config, "-o", "server.user=root")
     check_in("has user ID 0", error, "error")
