@@ -107,6 +107,16 @@ reload_result reload_config(const global_options& globals, server::server_contex
     config::settings loaded;
     try {
         loaded = config::load_config(context.settings().file, globals.overrides);
+    } catch (const config::config_error& error) {
+        // Each problem names the file, line and key, never a secret: the config holds
+        // paths to key files, not keys.
+        for (const std::string& problem : error.problems()) {
+            spdlog::error(
+                "event=config_reload_failed file={} result=previous_settings_kept error={}",
+                logging::log_value(context.settings().file.string()),
+                logging::log_value(problem));
+        }
+        return {false, "config=failed"};
     } catch (const std::exception& error) {
         // The message names the file, line and key, never a secret: the config holds
         // paths to key files, not keys.

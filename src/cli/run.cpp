@@ -78,7 +78,10 @@ int run(int argc, char** argv) {
         crypto::initialize();
         return action();
     } catch (const config::config_error& error) {
-        return report_failure(error.what(), 1);
+        for (const std::string& problem : error.problems()) {
+            report_failure(problem, 1);
+        }
+        return 1;
     } catch (const cli_error& error) {
         return report_failure(error.what(), error.exit_status());
     } catch (const std::exception& error) {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <toml++/toml.h>
@@ -39,19 +40,53 @@ struct pending_value {
 // Values by "section.key", file values first, then overrides replacing them.
 using pending_values = std::map<std::string, pending_value>;
 
-[[noreturn]] void fail(config_errc code, std::string_view where, std::string_view key,
-                       std::string_view reason) {
-    throw config_error(code, fmt::format("{}: {}: {}", where, key, reason));
+// Every problem found in one load. A file that cannot be read or is not TOML ends the
+// load at once; the other problems are collected, so that one run of `check` (or of any
+// command) names all of them, a line each.
+class problem_list {
+  public:
+    void add(config_errc code, std::string message) {
+        if (lines_.empty()) {
+            first_code_ = code;
+        }
+        lines_.push_back(std::move(message));
+    }
+
+    bool empty() const noexcept { return lines_.empty(); }
+
+    // A key whose value was rejected is set, though not usable: it is not reported a
+    // second time as missing.
+    void reject_key(std::string full_name) { rejected_keys_.insert(std::move(full_name)); }
+    bool was_rejected(const std::string& full_name) const {
+        return rejected_keys_.contains(full_name);
+    }
+
+    void throw_if_any() const {
+        if (!lines_.empty()) {
+            throw config_error(first_code_, lines_.front(), lines_);
+        }
+    }
+
+  private:
+    config_errc first_code_ = config_errc::invalid_value;
+    std::vector<std::string> lines_;
+    std::set<std::string> rejected_keys_;
+};
+
+void report(problem_list& problems, config_errc code, std::string_view where,
+            std::string_view key, std::string_view reason) {
+    problems.add(code, fmt::format("{}: {}: {}", where, key, reason));
 }
 
-// Throws for a bad value. An override already names its key, so the message gives it
-// once: "-o limits.argon2_ops=0: 0 is below the minimum 1".
-[[noreturn]] void fail_value(config_errc code, const value_origin& origin, std::string_view key,
-                             std::string_view reason) {
+// Records a bad value. An override already names its key, so the message gives it once:
+// "-o limits.argon2_ops=0: 0 is below the minimum 1".
+void report_value(problem_list& problems, config_errc code, const value_origin& origin,
+                  std::string_view key, std::string_view reason) {
     if (origin.is_override) {
-        throw config_error(code, fmt::format("{}: {}", origin.where, reason));
+        problems.add(code, fmt::format("{}: {}", origin.where, reason));
+        return;
     }
-    fail(code, origin.where, key, reason);
+    report(problems, code, origin.where, key, reason);
 }
 
 [[noreturn]] void fail_file(const std::string& display_name, std::string_view reason) {
@@ -213,7 +248,8 @@ constexpr std::string_view mx_override_prefix = "delivery.mx_override.";
 // [delivery.mx_override] is a table whose keys are domains, so it has no fixed schema
 // keys. Its entries are kept as "delivery.mx_override.DOMAIN" strings.
 void collect_delivery_values(const toml::table& section, const std::string& display_name,
-                             const std::filesystem::path& base_dir, pending_values& values) {
+                             const std::filesystem::path& base_dir, pending_values& values,
+                             problem_list& problems) {
     for (auto&& [name_key, node] : section) {
         const std::string name(name_key.str());
         const std::string where = where_in_file(display_name, name_key.source());
@@ -221,7 +257,9 @@ void collect_delivery_values(const toml::table& section, const std::string& disp
             std::string reason;
             auto value = convert_node(node, key->kind, reason);
             if (!value) {
-                fail(config_errc::wrong_type, where, key->full_name(), reason);
+                report(problems, config_errc::wrong_type, where, key->full_name(), reason);
+                problems.reject_key(key->full_name());
+                continue;
             }
             values.insert_or_assign(key->full_name(),
                                     pending_value{std::move(*value), {where, base_dir, false}});
@@ -229,14 +267,16 @@ void collect_delivery_values(const toml::table& section, const std::string& disp
         }
         const toml::table* overrides = node.as_table();
         if (name != "mx_override" || overrides == nullptr) {
-            fail(config_errc::unknown_key, where, "delivery." + name, "unknown key");
+            report(problems, config_errc::unknown_key, where, "delivery." + name, "unknown key");
+            continue;
         }
         for (auto&& [domain_key, target] : *overrides) {
             const std::string full_name = std::string(mx_override_prefix) + std::string(domain_key.str());
             const std::string target_where = where_in_file(display_name, domain_key.source());
             if (!target.is_string()) {
-                fail(config_errc::wrong_type, target_where, full_name,
-                     fmt::format("expected a string, found {}", describe_node_type(target.type())));
+                report(problems, config_errc::wrong_type, target_where, full_name,
+                       fmt::format("expected a string, found {}", describe_node_type(target.type())));
+                continue;
             }
             values.insert_or_assign(full_name,
                                     pending_value{raw_value(target.as_string()->get()),
@@ -246,7 +286,7 @@ void collect_delivery_values(const toml::table& section, const std::string& disp
 }
 
 // Stores every delivery.mx_override.DOMAIN value as a domain and an address.
-void store_mx_overrides(settings& loaded, const pending_values& values) {
+void store_mx_overrides(settings& loaded, const pending_values& values, problem_list& problems) {
     for (const auto& [full_name, pending] : values) {
         if (!full_name.starts_with(mx_override_prefix)) {
             continue;
@@ -255,37 +295,43 @@ void store_mx_overrides(settings& loaded, const pending_values& values) {
         std::error_code error;
         const auto parsed = policies::parse_domain(domain, error);
         if (!parsed) {
-            fail_value(config_errc::invalid_value, pending.origin, full_name,
-                       "invalid domain: expected a name such as example.net");
+            report_value(problems, config_errc::invalid_value, pending.origin, full_name,
+                         "invalid domain: expected a name such as example.net");
+            continue;
         }
         std::string reason;
         const auto address = parse_listen_address(std::get<std::string>(pending.value), reason);
         if (!address) {
-            fail_value(config_errc::invalid_value, pending.origin, full_name, reason);
+            report_value(problems, config_errc::invalid_value, pending.origin, full_name, reason);
+            continue;
         }
         loaded.delivery.mx_override.insert_or_assign(*parsed, *address);
     }
 }
 
 void collect_file_values(const toml::table& document, const std::string& display_name,
-                         const std::filesystem::path& base_dir, pending_values& values) {
+                         const std::filesystem::path& base_dir, pending_values& values,
+                         problem_list& problems) {
     for (auto&& [section_key, section_node] : document) {
         std::string section(section_key.str());
         std::string section_where = where_in_file(display_name, section_key.source());
         if (section == "delivery" && section_node.is_table()) {
-            collect_delivery_values(*section_node.as_table(), display_name, base_dir, values);
+            collect_delivery_values(*section_node.as_table(), display_name, base_dir, values,
+                                    problems);
             continue;
         }
 
         const toml::table* section_table = section_node.as_table();
         if (section_table == nullptr) {
-            fail(config_errc::unknown_key, section_where, section,
-                 fmt::format("expected a [section] table, found {}: every key belongs in a "
-                             "section",
-                             describe_node_type(section_node.type())));
+            report(problems, config_errc::unknown_key, section_where, section,
+                   fmt::format("expected a [section] table, found {}: every key belongs in a "
+                               "section",
+                               describe_node_type(section_node.type())));
+            continue;
         }
         if (!is_config_section(section)) {
-            fail(config_errc::unknown_key, section_where, section, "unknown section");
+            report(problems, config_errc::unknown_key, section_where, section, "unknown section");
+            continue;
         }
 
         for (auto&& [name_key, node] : *section_table) {
@@ -293,13 +339,17 @@ void collect_file_values(const toml::table& document, const std::string& display
             std::string where = where_in_file(display_name, name_key.source());
             const config_key* key = find_config_key(section, name);
             if (key == nullptr) {
-                fail(config_errc::unknown_key, where, section + "." + name, "unknown key");
+                report(problems, config_errc::unknown_key, where, section + "." + name,
+                       "unknown key");
+                continue;
             }
 
             std::string reason;
             auto value = convert_node(node, key->kind, reason);
             if (!value) {
-                fail(config_errc::wrong_type, where, key->full_name(), reason);
+                report(problems, config_errc::wrong_type, where, key->full_name(), reason);
+                problems.reject_key(key->full_name());
+                continue;
             }
             values.insert_or_assign(key->full_name(),
                                     pending_value{std::move(*value), {where, base_dir, false}});
@@ -349,14 +399,16 @@ std::optional<raw_value> parse_override_value(std::string_view text, value_kind 
     return std::nullopt;
 }
 
-void collect_override(const std::string& override_text, pending_values& values) {
+void collect_override(const std::string& override_text, pending_values& values,
+                      problem_list& problems) {
     std::string where = "-o " + override_text;
     std::size_t equals = override_text.find('=');
     std::size_t dot = override_text.find('.');
     if (equals == std::string::npos || dot == std::string::npos || dot > equals || dot == 0 ||
         dot + 1 == equals) {
-        throw config_error(config_errc::malformed_override,
-                           fmt::format("{}: expected section.key=value", where));
+        problems.add(config_errc::malformed_override,
+                     fmt::format("{}: expected section.key=value", where));
+        return;
     }
 
     std::string section = override_text.substr(0, dot);
@@ -370,13 +422,17 @@ void collect_override(const std::string& override_text, pending_values& values) 
     }
     const config_key* key = find_config_key(section, name);
     if (key == nullptr) {
-        fail_value(config_errc::unknown_key, origin, section + "." + name, "unknown key");
+        report_value(problems, config_errc::unknown_key, origin, section + "." + name,
+                     "unknown key");
+        return;
     }
 
     std::string reason;
     auto value = parse_override_value(text, key->kind, reason);
     if (!value) {
-        fail_value(config_errc::wrong_type, origin, key->full_name(), reason);
+        report_value(problems, config_errc::wrong_type, origin, key->full_name(), reason);
+        problems.reject_key(key->full_name());
+        return;
     }
     values.insert_or_assign(key->full_name(), pending_value{std::move(*value), origin});
 }
@@ -392,23 +448,23 @@ value_origin origin_of(const pending_values& values, const std::string& full_nam
 }
 
 void check_relations(const settings& loaded, const pending_values& values,
-                     const std::string& display_name) {
+                     const std::string& display_name, problem_list& problems) {
     if (auto conflict = policies::check_limit_relations(loaded.limits)) {
         std::string full_name = "limits." + std::string(conflict->name);
-        fail_value(config_errc::invalid_value, origin_of(values, full_name, display_name),
-                   full_name, conflict->reason);
+        report_value(problems, config_errc::invalid_value,
+                     origin_of(values, full_name, display_name), full_name, conflict->reason);
     }
 
     const delivery_settings& delivery = loaded.delivery;
     if (delivery.smarthost_username.empty() != delivery.smarthost_password_file.empty()) {
-        fail(config_errc::missing_key, display_name,
-             delivery.smarthost_username.empty() ? "delivery.smarthost_username"
-                                                 : "delivery.smarthost_password_file",
-             "missing: a smarthost login needs both the username and the password file");
+        report(problems, config_errc::missing_key, display_name,
+               delivery.smarthost_username.empty() ? "delivery.smarthost_username"
+                                                   : "delivery.smarthost_password_file",
+               "missing: a smarthost login needs both the username and the password file");
     }
     if (!delivery.smarthost_username.empty() && delivery.smarthost_host.empty()) {
-        fail(config_errc::missing_key, display_name, "delivery.smarthost",
-             "missing, but delivery.smarthost_username is set");
+        report(problems, config_errc::missing_key, display_name, "delivery.smarthost",
+               "missing, but delivery.smarthost_username is set");
     }
 
     const std::pair<std::string_view, const std::vector<listen_address>*> tls_listeners[] = {
@@ -422,13 +478,15 @@ void check_relations(const settings& loaded, const pending_values& values,
             continue;
         }
         if (loaded.tls.certificate.empty()) {
-            fail(config_errc::missing_key, display_name, "tls.certificate",
-                 fmt::format("missing, but {} lists addresses", listener));
+            report(problems, config_errc::missing_key, display_name, "tls.certificate",
+                   fmt::format("missing, but {} lists addresses", listener));
         }
         if (loaded.tls.private_key.empty()) {
-            fail(config_errc::missing_key, display_name, "tls.private_key",
-                 fmt::format("missing, but {} lists addresses", listener));
+            report(problems, config_errc::missing_key, display_name, "tls.private_key",
+                   fmt::format("missing, but {} lists addresses", listener));
         }
+        // One listener is enough to name what is missing.
+        break;
     }
 }
 
@@ -450,10 +508,11 @@ settings load_config(const std::filesystem::path& file, const std::vector<std::s
                                        error.description()));
     }
 
+    problem_list problems;
     pending_values values;
-    collect_file_values(document, display_name, base_dir, values);
+    collect_file_values(document, display_name, base_dir, values, problems);
     for (const std::string& override_text : overrides) {
-        collect_override(override_text, values);
+        collect_override(override_text, values, problems);
     }
 
     settings loaded;
@@ -462,21 +521,26 @@ settings load_config(const std::filesystem::path& file, const std::vector<std::s
     for (const config_key& key : all_config_keys()) {
         auto found = values.find(key.full_name());
         if (found == values.end()) {
-            if (key.required) {
-                fail(config_errc::missing_key, display_name, key.full_name(),
-                     "missing required key");
+            if (key.required && !problems.was_rejected(key.full_name())) {
+                report(problems, config_errc::missing_key, display_name, key.full_name(),
+                       "missing required key");
             }
             continue;
         }
 
         const pending_value& pending = found->second;
         if (auto reason = key.store(loaded, pending.value, pending.origin.base_dir)) {
-            fail_value(config_errc::invalid_value, pending.origin, key.full_name(), *reason);
+            report_value(problems, config_errc::invalid_value, pending.origin, key.full_name(),
+                         *reason);
         }
     }
+    store_mx_overrides(loaded, values, problems);
 
-    store_mx_overrides(loaded, values);
-    check_relations(loaded, values, display_name);
+    // The rules between values are checked on values that are each valid, so that one
+    // bad value is not reported a second time as a conflict with its neighbour.
+    problems.throw_if_any();
+    check_relations(loaded, values, display_name, problems);
+    problems.throw_if_any();
     return loaded;
 }
 

@@ -15,11 +15,11 @@ namespace skrynka::app::config {
 // the file's folder; relative paths in overrides resolve against the current directory.
 // server.state_dir defaults to the file's folder.
 //
-// Throws config_error with a one-line message that starts with where the bad value
-// came from ("skrynka.toml:12: " or "-o limits.argon2_ops=0: ") and names the key:
-// when the file cannot be read, is not TOML, has an unknown section or key, a value of
-// the wrong type or out of range, lacks a required key, or when an override is not
-// section.key=value.
+// Throws config_error when the file cannot be read, is not TOML, has an unknown section
+// or key, a value of the wrong type or out of range, lacks a required key, or when an
+// override is not section.key=value. Its problems() has one line per problem found, each
+// starting with where the bad value came from ("skrynka.toml:12: " or
+// "-o limits.argon2_ops=0: ") and naming the key.
 settings load_config(const std::filesystem::path& file, const std::vector<std::string>& overrides);
 
 } // namespace skrynka::app::config

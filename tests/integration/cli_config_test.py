@@ -54,6 +54,24 @@ def config_rejects_wrong_types(folder):
 
 
 @test
+def config_reports_every_problem_a_line_each(folder):
+    config = init_instance(folder)
+    replace_in(config, 'hostname = "example.org"', "hostname = 42")
+    replace_in(config, "[log]\n", "[log]\nlevle = \"debug\"\n")
+    hostname_line = line_number_of(config, "hostname = 42")
+    levle_line = line_number_of(config, "levle")
+    for command in ("serve", "check"):
+        result = run("-c", config, "-o", "limits.argon2_ops=0", command)
+        check_equal(result.returncode, 1, f"exit status of {command}")
+        check_equal(sorted(result.stderr.strip().splitlines()), sorted([
+            "skrynka: -o limits.argon2_ops=0: 0 is below the minimum 1",
+            f"skrynka: {config}:{hostname_line}: server.hostname: expected a string, found an "
+            "integer",
+            f"skrynka: {config}:{levle_line}: log.levle: unknown key",
+        ]), f"{command} errors")
+
+
+@test
 def config_reports_missing_keys(folder):
     config = init_instance(folder)
     replace_in(config, 'domains = ["example.org"]\n', "")

@@ -1,6 +1,7 @@
 #include "src/config/load_config.hpp"
 #include "temp_folder.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ const std::string minimal = "[server]\n"                        // line 1
 struct load_failure {
     std::string message;
     std::error_code code;
+    std::vector<std::string> problems;
 };
 
 // Loads file and returns the config_error it throws. Fails the test when it loads.
@@ -24,7 +26,7 @@ load_failure failure_of(const std::filesystem::path& file,
     try {
         load_config(file, overrides);
     } catch (const config_error& error) {
-        return {error.what(), error.code()};
+        return {error.what(), error.code(), error.problems()};
     }
     FAIL("load_config accepted " << file.string());
     return {};
@@ -391,4 +393,55 @@ TEST_CASE("config rejects incomplete smarthosts", "[config][load]") {
     CHECK(failure_of(file, {"delivery.smarthost_username=me",
                             "delivery.smarthost_password_file=pw"})
               .message.find("delivery.smarthost") != std::string::npos);
+}
+
+TEST_CASE("every problem in one load is reported, a line each", "[config][load]") {
+    temp_folder folder;
+    current_folder inside(folder.path());
+    folder.write("skrynka.toml", "[server]\n"                       // line 1
+                                 "hostname = \"mail.example.org\"\n" // line 2
+                                 "colour = \"blue\"\n"               // line 3
+                                 "[limits]\n"                         // line 4
+                                 "password_min_length = 3\n"          // line 5
+                                 "argon2_ops = \"many\"\n");          // line 6
+
+    load_failure failure = failure_of("skrynka.toml", {"limits.argon2_ops=0", "nodot"});
+
+    REQUIRE(failure.problems.size() == 6);
+    REQUIRE(failure.message == failure.problems.front());
+    // toml++ keeps keys in name order, so which problem comes first is not the file's.
+    REQUIRE(failure.code.category() == config_category());
+    const std::vector<std::string> expected_starts = {
+        "skrynka.toml:3: server.colour: unknown key",
+        "skrynka.toml:6: limits.argon2_ops: expected an integer",
+        "-o nodot: expected section.key=value",
+        "skrynka.toml: server.domains: missing required key",
+        "skrynka.toml:5: limits.password_min_length: ",
+        "-o limits.argon2_ops=0: ",
+    };
+    for (const std::string& start : expected_starts) {
+        const bool found = std::any_of(failure.problems.begin(), failure.problems.end(),
+                                       [&](const std::string& line) { return line.starts_with(start); });
+        INFO(start);
+        REQUIRE(found);
+    }
+}
+
+TEST_CASE("the rules between values are checked once every value is valid", "[config][load]") {
+    temp_folder folder;
+    current_folder inside(folder.path());
+    const std::string conflicting = minimal + "[limits]\n"                   // line 4
+                                              "password_min_length = 100\n"  // line 5
+                                              "password_max_length = 70\n";  // line 6
+    folder.write("conflict.toml", conflicting);
+    folder.write("conflict-and-range.toml", conflicting + "argon2_ops = 0\n");
+
+    load_failure conflict = failure_of("conflict.toml");
+    load_failure both = failure_of("conflict-and-range.toml");
+
+    REQUIRE(conflict.problems.size() == 1);
+    REQUIRE(conflict.message.starts_with("conflict.toml:5: limits.password_min_length: 100 is "
+                                         "above limits.password_max_length"));
+    REQUIRE(both.problems.size() == 1);
+    REQUIRE(both.message.starts_with("conflict-and-range.toml:7: limits.argon2_ops: 0 is below"));
 }
