@@ -3,6 +3,7 @@
 #include "src/cli/instance.hpp"
 #include "src/cli/instance_checks.hpp"
 #include "src/cli/printable_text.hpp"
+#include "src/cli/process_privileges.hpp"
 
 #include <fmt/format.h>
 #include <iostream>
@@ -44,6 +45,9 @@ int run_check(const global_options& globals) {
     }
 
     std::vector<std::string> problems;
+    if (auto problem = serving_user_problem(settings.server)) {
+        problems.push_back(std::move(*problem));
+    }
     append(problems, check_state(globals));
     append(problems, check_certificate(settings));
     append(problems, check_hostname(settings.server.hostname));

@@ -19,6 +19,7 @@
 #include <iostream>
 #include <memory>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 namespace skrynka::app::cli {
@@ -149,6 +150,11 @@ int run_init(const init_options& options) {
     values.hostname = options.hostname.empty() ? values.domains.front()
                                                : canonical_domain(options.hostname, "--hostname");
     values.dev = options.dev;
+    // A development instance created by root is served by root: serve refuses root
+    // unless server.user says so, and the instance's files belong to root.
+    if (options.dev && ::geteuid() == 0) {
+        values.user = "root";
+    }
 
     auto paths = config::instance_paths::under(
         std::filesystem::absolute(options.state_dir).lexically_normal());
@@ -210,7 +216,8 @@ void add_init_command(CLI::App& app, const global_options&, std::function<int()>
     command->add_option("--hostname", options->hostname,
                         "Server host name (default: the first --domain)");
     command->add_flag("--dev", options->dev,
-                      "Listen on 127.0.0.1 with unprivileged ports, for development");
+                      "Listen on 127.0.0.1 with unprivileged ports, for development (run by "
+                      "root, it also sets server.user = \"root\")");
     command->callback([options, &action] { action = [options] { return run_init(*options); }; });
 }
 

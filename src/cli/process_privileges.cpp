@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <fmt/format.h>
 #include <grp.h>
+#include <optional>
 #include <pwd.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
@@ -43,10 +44,6 @@ target_ids look_up_target(const config::server_settings& server) {
             server.user, user_error == 0 ? "no such user" : errno_text(user_error)));
     }
     target_ids ids{user->pw_uid, user->pw_gid};
-    if (ids.uid == 0) {
-        throw cli_error(fmt::format("server.user '{}' has user ID 0; name an unprivileged user",
-                                    server.user));
-    }
     if (server.group.empty()) {
         return ids;
     }
@@ -147,16 +144,30 @@ void check_memory_lock_limit() {
                  limit.rlim_cur, min_memory_lock_bytes);
 }
 
+std::optional<std::string> serving_user_problem(const config::server_settings& server) {
+    if (::geteuid() != 0 || !server.user.empty()) {
+        return std::nullopt;
+    }
+    return "serve started as root needs server.user: set it to the unprivileged user that "
+           "owns server.state_dir (scripts/install creates 'skrynka'), or to \"root\" for a "
+           "throwaway test instance";
+}
+
 void drop_privileges(const config::server_settings& server) {
     if (::geteuid() != 0) {
         return;
     }
-    if (server.user.empty()) {
-        spdlog::warn("event=privileges_kept user=root reason=\"server.user is not set\"");
-        return;
+    if (auto problem = serving_user_problem(server)) {
+        throw cli_error(*problem);
     }
 
     const target_ids ids = look_up_target(server);
+    if (ids.uid == 0) {
+        // Named on purpose: a development or test instance created by root.
+        spdlog::warn("event=privileges_kept user={} reason=\"server.user has user ID 0\"",
+                     logging::log_value(server.user));
+        return;
+    }
     require_state_dir_owner(server, ids.uid);
 
     // serve created its lock file as root just before; the next start, perhaps under

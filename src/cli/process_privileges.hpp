@@ -5,6 +5,8 @@
 #include "src/config/settings.hpp"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace skrynka::app::cli {
 
@@ -24,15 +26,20 @@ void disable_core_dumps();
 // more than that without it (no CAP_IPC_LOCK, which root has until it drops privileges).
 void check_memory_lock_limit();
 
+// Returns why serve would refuse to run as the current user: started as root with
+// server.user unset. drop_privileges throws it; serve and check ask before anything else.
+std::optional<std::string> serving_user_problem(const config::server_settings& server);
+
 // Switches a process started as root to server.user and server.group (the user's primary
 // group when empty), in the order that leaves no way back: supplementary groups, then the
 // group ID, then the user ID. Then verifies that the process has exactly those IDs, no
 // supplementary groups, and cannot become root again. Logs event=privileges_dropped.
 //
-// Does nothing when the process is not root. Logs a warning and keeps root when
-// server.user is empty. Throws cli_error, naming the step and what to fix, when the user
-// or group does not exist, the user is root, server.state_dir is not owned by the user
-// (the server creates files there), or any step fails.
+// Does nothing when the process is not root. Keeps root, with a warning, only when
+// server.user names a user with ID 0, as `init --dev` run by root writes. Throws
+// cli_error, naming the step and what to fix, when server.user is empty, the user or
+// group does not exist, server.state_dir is not owned by the user (the server creates
+// files there), or any step fails.
 void drop_privileges(const config::server_settings& server);
 
 } // namespace skrynka::app::cli

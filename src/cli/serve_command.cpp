@@ -4,6 +4,7 @@
 #include "src/admin/admin_store.hpp"
 #include "src/cli/audit_trail.hpp"
 #include "src/cli/audit_upkeep.hpp"
+#include "src/cli/cli_error.hpp"
 #include "src/cli/config_reload.hpp"
 #include "src/cli/instance.hpp"
 #include "src/cli/process_privileges.hpp"
@@ -47,6 +48,9 @@ int run_serve(const global_options& globals) {
     // Before the storage key is read, so no secret can end up in a core file.
     disable_core_dumps();
     instance opened = open_instance(globals);
+    if (auto problem = serving_user_problem(opened.settings.server)) {
+        throw cli_error(*problem);
+    }
     serve_instance_guard guard(opened.paths);
     const config::settings& settings = opened.settings;
     logging::setup_logging(settings.log_level);

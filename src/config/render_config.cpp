@@ -58,10 +58,13 @@ std::string render_config(const new_config& values) {
                         "# Unprivileged user and group that serve switches to after opening\n"
                         "# its ports, keys and databases, when started as root (the group\n"
                         "# defaults to the user's primary group). The user must own state_dir.\n"
-                        "# Unset, serve started as root keeps running as root.\n"
-                        "# user = \"skrynka\"\n"
+                        "# Started as root, serve refuses to run while user is unset; \"root\"\n"
+                        "# keeps root, which only suits a throwaway test instance.\n"
+                        "{}"
                         "# group = \"skrynka\"\n\n",
-                        values.hostname, quoted_list(values.domains));
+                        values.hostname, quoted_list(values.domains),
+                        values.user.empty() ? std::string("# user = \"skrynka\"\n")
+                                            : fmt::format("user = \"{}\"\n", values.user));
 
     text += "[tls]\n"
             "# PEM certificate chain and private key. `skrynka init` writes a self-signed\n"

@@ -17,6 +17,9 @@ struct new_config {
     // IMAP 2143 and 2993, POP3 2110 and 2995) instead of the standard ports on every
     // address.
     bool dev = false;
+    // server.user, written uncommented when not empty. A name from the user database,
+    // so it needs no TOML escaping either.
+    std::string user;
 };
 
 // Returns the TOML text. Paths in it are relative to the file's folder, so the instance

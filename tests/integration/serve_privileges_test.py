@@ -2,7 +2,8 @@
 
 It switches to server.user and server.group after opening its ports and files, keeps no
 way back to root, writes no core files, and still delivers and reads mail. It refuses to
-start when the switch cannot be done safely.
+start when the switch cannot be done safely, and when server.user is unset; only a
+server.user that names root keeps root.
 
 Needs root (CI runs as root); otherwise the script reports a skip with exit status 77.
 """
@@ -137,10 +138,32 @@ def serve_rejects_unknown_user(folder):
 
 
 @test
-def serve_rejects_root_service_user(folder):
-    config = service_instance(folder)
-    error = failed_start(config, "-o", "server.user=root")
-    check_in("has user ID 0", error, "error")
+def serve_refuses_root_without_service_user(folder):
+    # Without --dev, init leaves server.user commented out.
+    config = init_instance(folder, dev=False, extra=["--hostname", "localhost"])
+    error = failed_start(config)
+    check_in("serve started as root needs server.user", error, "error")
+    check("event=start" not in error, "serve logged event=start before refusing")
+
+    listeners = [option for listener in LISTENERS for option in ("-o", f"{listener}=")]
+    result = run("-c", config, *listeners, "check", timeout=60)
+    check(result.returncode != 0, "check passed although serve would refuse")
+    check_in("skrynka: check: serve started as root needs server.user", result.stderr,
+             "check output")
+
+
+@test
+def serve_keeps_root_when_service_user_is_root(folder):
+    # init --dev run by root writes server.user = "root": a throwaway test instance.
+    config = init_instance(folder, extra=["--hostname", "localhost"])
+    with open(config) as text:
+        check_in('\nuser = "root"\n', text.read(), "config written by init --dev")
+    with server_process("-c", config, "-o", f"smtp.listen={HOST}:{free_port()}") as server:
+        warning = server.wait_for_log("event=privileges_kept")
+        check_in("level=warn", warning, "warning line")
+        check_in("user=root", warning, "warning line")
+        server.wait_for_log("event=start")
+        check_equal(server.stop(signal.SIGTERM), 0, "exit status after SIGTERM")
 
 
 @test

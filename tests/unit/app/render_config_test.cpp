@@ -23,13 +23,13 @@ TEST_CASE("example config equals init output", "[config][render]") {
     std::string example =
         read_text(std::filesystem::path(SKRYNKA_SOURCE_DIR) / "src/config/skrynka.example.toml");
     REQUIRE_FALSE(example.empty());
-    REQUIRE(render_config({"mail.example.org", {"example.org"}, false}) == example);
+    REQUIRE(render_config({"mail.example.org", {"example.org"}, false, ""}) == example);
 }
 
 TEST_CASE("rendered production config loads", "[config][render]") {
     temp_folder folder;
     auto file = folder.write(
-        "skrynka.toml", render_config({"mail.example.org", {"example.org", "example.net"}, false}));
+        "skrynka.toml", render_config({"mail.example.org", {"example.org", "example.net"}, false, ""}));
     settings loaded = load_config(file, {});
 
     REQUIRE(loaded.server.hostname == "mail.example.org");
@@ -54,7 +54,7 @@ TEST_CASE("rendered production config loads", "[config][render]") {
 
 TEST_CASE("rendered dev config uses loopback ports", "[config][render]") {
     temp_folder folder;
-    auto file = folder.write("skrynka.toml", render_config({"localhost", {"example.test"}, true}));
+    auto file = folder.write("skrynka.toml", render_config({"localhost", {"example.test"}, true, ""}));
     settings loaded = load_config(file, {});
 
     auto only = [](const std::vector<listen_address>& addresses) {
@@ -70,4 +70,14 @@ TEST_CASE("rendered dev config uses loopback ports", "[config][render]") {
     REQUIRE(only(loaded.listen.pop3) == 2110);
     REQUIRE(only(loaded.listen.pop3_tls) == 2995);
     REQUIRE(only(loaded.listen.admin) == 8025);
+}
+
+TEST_CASE("rendered config with a service user loads it", "[config][render]") {
+    temp_folder folder;
+    auto file =
+        folder.write("skrynka.toml", render_config({"localhost", {"example.test"}, true, "root"}));
+    settings loaded = load_config(file, {});
+
+    REQUIRE(loaded.server.user == "root");
+    REQUIRE(loaded.server.group.empty());
 }
