@@ -59,7 +59,9 @@ executor::run(F function) {
 
     if constexpr (std::is_void_v<result_type>) {
         co_await boost::asio::async_initiate<token_type, void(std::exception_ptr)>(
-            [this](auto handler, F call) { start<void>(std::move(handler), std::move(call)); },
+            [this](auto handler, F call) {
+                this->start<void>(std::move(handler), std::move(call));
+            },
             boost::asio::use_awaitable, std::move(function));
     } else {
         // std::optional carries the result, so result_type needs no default constructor.
@@ -67,7 +69,7 @@ executor::run(F function) {
             co_await boost::asio::async_initiate<token_type, void(std::exception_ptr,
                                                                   std::optional<result_type>)>(
                 [this](auto handler, F call) {
-                    start<result_type>(std::move(handler), std::move(call));
+                    this->start<result_type>(std::move(handler), std::move(call));
                 },
                 boost::asio::use_awaitable, std::move(function));
         co_return std::move(*result);

@@ -150,8 +150,8 @@ int run_init(const init_options& options) {
     values.hostname = options.hostname.empty() ? values.domains.front()
                                                : canonical_domain(options.hostname, "--hostname");
     values.dev = options.dev;
-    // A development instance created by root is served by root: serve refuses root
-    // unless server.user says so, and the instance's files belong to root.
+    // A development instance created by root is served by root, because its files belong
+    // to root. serve rejects root unless server.user names it.
     if (options.dev && ::geteuid() == 0) {
         values.user = "root";
     }

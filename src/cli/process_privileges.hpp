@@ -26,8 +26,8 @@ void disable_core_dumps();
 // more than that without it (no CAP_IPC_LOCK, which root has until it drops privileges).
 void check_memory_lock_limit();
 
-// Returns why serve would refuse to run as the current user: started as root with
-// server.user unset. drop_privileges throws it; serve and check ask before anything else.
+// Returns why serve cannot run as the current user: started as root with server.user
+// unset. serve and check call it before anything else, and drop_privileges throws it.
 std::optional<std::string> serving_user_problem(const config::server_settings& server);
 
 // Switches a process started as root to server.user and server.group (the user's primary

@@ -30,7 +30,7 @@ class config_error : public std::runtime_error {
     config_error(config_errc code, const std::string& message)
         : std::runtime_error(message), code_(make_error_code(code)), problems_{message} {}
 
-    // problems holds every line, the first being message.
+    // problems is every line, starting with message.
     config_error(config_errc code, const std::string& message, std::vector<std::string> problems)
         : std::runtime_error(message), code_(make_error_code(code)),
           problems_(std::move(problems)) {}

@@ -40,9 +40,8 @@ struct pending_value {
 // Values by "section.key", file values first, then overrides replacing them.
 using pending_values = std::map<std::string, pending_value>;
 
-// Every problem found in one load. A file that cannot be read or is not TOML ends the
-// load at once; the other problems are collected, so that one run of `check` (or of any
-// command) names all of them, a line each.
+// Every problem found in one load, so that one run of `check` (or of any command) names
+// all of them, a line each. A file that cannot be read or is not TOML ends the load at once.
 class problem_list {
   public:
     void add(config_errc code, std::string message) {

@@ -138,7 +138,7 @@ def serve_rejects_unknown_user(folder):
 
 
 @test
-def serve_refuses_root_without_service_user(folder):
+def serve_rejects_root_without_user(folder):
     # Without --dev, init leaves server.user commented out.
     config = init_instance(folder, dev=False, extra=["--hostname", "localhost"])
     error = failed_start(config)
@@ -153,7 +153,7 @@ def serve_refuses_root_without_service_user(folder):
 
 
 @test
-def serve_keeps_root_when_service_user_is_root(folder):
+def serve_keeps_root_for_user_root(folder):
     # init --dev run by root writes server.user = "root": a throwaway test instance.
     config = init_instance(folder, extra=["--hostname", "localhost"])
     with open(config) as text:

@@ -395,7 +395,7 @@ TEST_CASE("config rejects incomplete smarthosts", "[config][load]") {
               .message.find("delivery.smarthost") != std::string::npos);
 }
 
-TEST_CASE("every problem in one load is reported, a line each", "[config][load]") {
+TEST_CASE("config load reports every problem", "[config][load]") {
     temp_folder folder;
     current_folder inside(folder.path());
     folder.write("skrynka.toml", "[server]\n"                       // line 1
@@ -427,7 +427,7 @@ TEST_CASE("every problem in one load is reported, a line each", "[config][load]"
     }
 }
 
-TEST_CASE("the rules between values are checked once every value is valid", "[config][load]") {
+TEST_CASE("config relations wait for valid values", "[config][load]") {
     temp_folder folder;
     current_folder inside(folder.path());
     const std::string conflicting = minimal + "[limits]\n"                   // line 4
