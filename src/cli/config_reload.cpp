@@ -55,6 +55,9 @@ void compare_other_keys(const config::settings& started, const config::settings&
     note_if_changed(old_listen.pop3_tls != new_listen.pop3_tls, "pop3.listen_tls", changes);
     note_if_changed(old_listen.admin != new_listen.admin, "admin.listen", changes);
     note_if_changed(old_listen.admin_tls != new_listen.admin_tls, "admin.listen_tls", changes);
+    note_if_changed(started.submission.received_names_client !=
+                        loaded.submission.received_names_client,
+                    "submission.received_client", changes);
 
     const config::delivery_settings& old_delivery = started.delivery;
     const config::delivery_settings& new_delivery = loaded.delivery;

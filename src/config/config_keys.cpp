@@ -207,6 +207,18 @@ config_key limit_key(const policies::limit& definition) {
             }};
 }
 
+config_key received_client_key() {
+    return {"submission", "received_client", value_kind::string, false,
+            [](settings& target, const raw_value& value, const std::filesystem::path&) -> store_result {
+                const auto& text = std::get<std::string>(value);
+                if (text != "hide" && text != "show") {
+                    return fmt::format("'{}' is invalid: expected \"hide\" or \"show\"", text);
+                }
+                target.submission.received_names_client = text == "show";
+                return std::nullopt;
+            }};
+}
+
 constexpr std::array<std::string_view, 7> log_levels{"trace", "debug",    "info", "warn",
                                                      "error", "critical", "off"};
 
@@ -236,6 +248,7 @@ std::vector<config_key> build_schema() {
     keys.push_back(listen_key("smtp", "listen", &listen_settings::smtp));
     keys.push_back(listen_key("submission", "listen", &listen_settings::submission));
     keys.push_back(listen_key("submission", "listen_tls", &listen_settings::submission_tls));
+    keys.push_back(received_client_key());
     keys.push_back(listen_key("imap", "listen", &listen_settings::imap));
     keys.push_back(listen_key("imap", "listen_tls", &listen_settings::imap_tls));
     keys.push_back(listen_key("pop3", "listen", &listen_settings::pop3));

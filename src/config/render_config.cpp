@@ -81,7 +81,11 @@ std::string render_config(const new_config& values) {
     text += fmt::format("[submission]\n"
                         "# Mail from your own clients: STARTTLS and implicit TLS (RFC 8314).\n"
                         "listen = {}\n"
-                        "listen_tls = {}\n\n",
+                        "listen_tls = {}\n"
+                        "# Whether the Received field of sent mail names your client's EHLO\n"
+                        "# name and IP address, which tell every recipient where you were:\n"
+                        "# hide or show.\n"
+                        "# received_client = \"hide\"\n\n",
                         listen_list(values.dev, 2587, 587), listen_list(values.dev, 2465, 465));
     text += fmt::format("[imap]\n"
                         "listen = {}\n"

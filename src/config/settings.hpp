@@ -20,7 +20,7 @@ struct server_settings {
     // The folder that contains the databases and keys, absolute.
     std::filesystem::path state_dir;
     // The account serve switches to once its sockets and files are open, when it is
-    // started as root. Empty: serve stays root and logs a warning.
+    // started as root. Empty: serve started as root exits. A user with ID 0 keeps root.
     std::string user;
     // The group serve switches to with user. Empty: the primary group of user.
     std::string group;
@@ -48,6 +48,13 @@ struct listen_settings {
     std::vector<listen_address> admin_tls;
 };
 
+// Mail from the owners' own clients (ports 587 and 465).
+struct submission_settings {
+    // Whether the Received field of a submitted message names the client's EHLO name and
+    // IP address. Off by default, because every recipient would see where the sender was.
+    bool received_names_client = false;
+};
+
 // Outbound delivery. mx_override maps a recipient domain (lowercase) to the address that
 // takes its mail in place of its MX hosts, for tests and for split setups:
 // [delivery.mx_override] example.net = "127.0.0.1:2626".
@@ -71,6 +78,7 @@ struct settings {
     tls_settings tls;
     listen_settings listen;
     policies::limit_values limits;
+    submission_settings submission;
     delivery_settings delivery;
     // One of trace, debug, info, warn, error, critical, off.
     std::string log_level = "info";

@@ -264,6 +264,7 @@ asio::awaitable<void> run_smtp_connection(asio::ip::tcp::socket socket, connecti
     config.remote_address = info.remote_address;
     config.tls_available = service.tls != nullptr;
     config.submission = service.submission;
+    config.received_names_client = service.received_names_client;
     config.limits = service.limits;
     std::optional<smtp::session> made;
     if (service.backend != nullptr) {

@@ -23,6 +23,8 @@ struct smtp_service {
     std::string hostname;
     // Submission mode of smtp::session (ports 587 and 465).
     bool submission = false;
+    // Whether the Received field names the client's EHLO name and IP address.
+    bool received_names_client = true;
     // TLS handshake before the greeting (RFC 8314 §3, port 465); needs `tls`.
     bool implicit_tls = false;
     smtp::smtp_limits limits;

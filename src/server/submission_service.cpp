@@ -46,6 +46,7 @@ net::smtp_service configure(server_context& context, submission_backend& backend
     service.tls = context.tls();
     service.backend = &backend;
     service.submission = true;
+    service.received_names_client = context.settings().submission.received_names_client;
     service.implicit_tls = implicit_tls;
     return service;
 }

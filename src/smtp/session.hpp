@@ -34,6 +34,9 @@ struct session_config {
     // Submission mode: AUTH is offered once TLS is active, MAIL requires it, the envelope
     // and header senders must belong to the account, and Date and Message-ID are added.
     bool submission = false;
+    // Whether the Received field names the client's EHLO name and IP address. Submission
+    // may leave them out: they tell every recipient where the sender was.
+    bool received_names_client = true;
     smtp_limits limits;
     // Time source for the Received header; system_clock::now when empty.
     std::function<std::chrono::system_clock::time_point()> clock;

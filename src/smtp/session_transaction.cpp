@@ -384,6 +384,7 @@ void session::deliver(std::string& message, session_output& out) {
     facts.our_hostname = config_.hostname;
     facts.esmtp = greeting_ == greeting::ehlo;
     facts.received_at = config_.clock();
+    facts.names_client = config_.received_names_client;
     if (tls_) {
         facts.tls_version = tls_->version;
         facts.tls_cipher = tls_->cipher;

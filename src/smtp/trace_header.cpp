@@ -65,14 +65,18 @@ std::string format_trace_headers(const envelope& transaction, const trace_facts&
     // hold no CR, LF or other octets that could end the field early.
     // A U-label HELO name would put raw UTF-8 into a header of a message that did not
     // announce SMTPUTF8, so the client's address literal replaces it then.
-    const std::string remote_literal = format_address_literal(transaction.remote_address);
-    const bool helo_is_ascii =
-        std::all_of(transaction.helo_name.begin(), transaction.helo_name.end(),
-                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    const std::string& from_domain =
-        (helo_is_ascii || transaction.smtputf8) ? transaction.helo_name : remote_literal;
-    result += fmt::format("Received: from {} ({})\r\n", from_domain, remote_literal);
-    result += fmt::format("\tby {} with {} id {}", facts.our_hostname,
+    if (facts.names_client) {
+        const std::string remote_literal = format_address_literal(transaction.remote_address);
+        const bool helo_is_ascii =
+            std::all_of(transaction.helo_name.begin(), transaction.helo_name.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        const std::string& from_domain =
+            (helo_is_ascii || transaction.smtputf8) ? transaction.helo_name : remote_literal;
+        result += fmt::format("Received: from {} ({})\r\n\tby ", from_domain, remote_literal);
+    } else {
+        result += "Received: by ";
+    }
+    result += fmt::format("{} with {} id {}", facts.our_hostname,
                           protocol_name(transaction, facts), transaction.queue_id);
     if (transaction.tls) {
         result += fmt::format("\r\n\t(version={} cipher={})", facts.tls_version, facts.tls_cipher);

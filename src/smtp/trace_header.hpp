@@ -16,11 +16,15 @@ struct trace_facts {
     std::string tls_version; // empty without TLS
     std::string tls_cipher;
     std::chrono::system_clock::time_point received_at;
+    // false: the Received field starts at BY, without the client's EHLO name and address.
+    bool names_client = true;
 };
 
 // Formats "Return-Path: <...>" CR LF followed by one folded "Received:" field ending in
 // CR LF. The "for" clause names the recipient only when there is exactly one, so one
-// recipient's copy does not list the others.
+// recipient's copy does not list the others. Without facts.names_client the FROM clause
+// is left out. NOTE: RFC 5321 §4.4's Stamp grammar has a FROM clause, so that form
+// follows only the looser Received grammar of RFC 5322 §3.6.7.
 std::string format_trace_headers(const envelope& transaction, const trace_facts& facts);
 
 // Formats `time` as an RFC 5322 §3.3 date-time in UTC, e.g. "Fri, 04 Dec 2026 21:13:46 +0000".

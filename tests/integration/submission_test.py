@@ -90,7 +90,11 @@ def starttls_submission_delivers_and_keeps_sent_copy(folder):
     check_equal(len(inbox), 1, "messages in bob's INBOX")
     received = inbox[0][1]
     check_in(body.encode(), received, "bob's copy")
-    check_in(b"with ESMTPSA id", received, "Received field of an authenticated session")
+    check_in(b"\r\nReceived: by localhost with ESMTPSA id", received,
+             "Received field of an authenticated session")
+    header = received.split(b"\r\n\r\n", 1)[0]
+    check(b"127.0.0.1" not in header and b"client.example" not in header,
+          f"client address or EHLO name in the header: {header!r}")
     check(re.search(rb"\r\nDate: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} ", received),
           f"added Date in {received[:400]!r}")
     check(re.search(rb"\r\nMessage-ID: <[0-9a-f]{32}@localhost>\r\n", received),
@@ -104,6 +108,19 @@ def starttls_submission_delivers_and_keeps_sent_copy(folder):
 
     server.stop()
     check_equal(server.files_containing(body.encode()), [], "files with the body in plaintext")
+
+
+@test
+def received_field_names_client_when_shown(folder):
+    server = instance(folder, overrides=["submission.received_client=show"])
+    with server.starttls_client() as client:
+        client.login(ALICE, PASSWORDS[ALICE])
+        client.sendmail(ALICE, [BOB], message_text(ALICE, BOB, "shown", marker("body")))
+
+    received = server.mailbox(BOB, "INBOX")[0][1]
+    pattern = rb"\r\nReceived: from \S+ \(\[127\.0\.0\.1\]\)\r\n\tby localhost with ESMTPSA"
+    check(re.search(pattern, received), f"Received field naming the client in {received[:400]!r}")
+    server.stop()
 
 
 @test

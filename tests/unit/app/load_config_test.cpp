@@ -445,3 +445,18 @@ TEST_CASE("config relations wait for valid values", "[config][load]") {
     REQUIRE(both.problems.size() == 1);
     REQUIRE(both.message.starts_with("conflict-and-range.toml:7: limits.argon2_ops: 0 is below"));
 }
+
+TEST_CASE("config reads submission received_client", "[config][load]") {
+    temp_folder folder;
+    current_folder inside(folder.path());
+    folder.write("skrynka.toml", minimal);
+
+    const settings defaults = load_config("skrynka.toml", {});
+    const settings shown = load_config("skrynka.toml", {"submission.received_client=show"});
+    load_failure failure = failure_of("skrynka.toml", {"submission.received_client=maybe"});
+
+    REQUIRE_FALSE(defaults.submission.received_names_client);
+    REQUIRE(shown.submission.received_names_client);
+    REQUIRE(failure.message ==
+            "-o submission.received_client=maybe: 'maybe' is invalid: expected \"hide\" or \"show\"");
+}

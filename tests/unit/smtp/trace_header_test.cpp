@@ -70,6 +70,26 @@ TEST_CASE("trace header hides a UTF-8 HELO name", "[smtp][trace]") {
                     "cher.example ([192.0.2.7])\r\n") != std::string::npos);
 }
 
+TEST_CASE("trace header without the client", "[smtp][trace]") {
+    envelope transaction = make_envelope();
+    transaction.tls = true;
+    transaction.authenticated_user = "bob@example.org";
+    trace_facts facts = make_facts();
+    facts.names_client = false;
+    facts.tls_version = "TLSv1.3";
+    facts.tls_cipher = "TLS_AES_256_GCM_SHA384";
+
+    const std::string headers = format_trace_headers(transaction, facts);
+
+    CHECK(headers == "Return-Path: <bob@example.net>\r\n"
+                     "Received: by mail.example.org with ESMTPSA id S1-1\r\n"
+                     "\t(version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384)\r\n"
+                     "\tfor <alice@example.org>;\r\n"
+                     "\tFri, 04 Dec 2026 21:13:46 +0000\r\n");
+    CHECK(headers.find("192.0.2.7") == std::string::npos);
+    CHECK(headers.find("client.example.net") == std::string::npos);
+}
+
 TEST_CASE("address literal formatting", "[smtp][trace]") {
     CHECK(format_address_literal("127.0.0.1") == "[127.0.0.1]");
     CHECK(format_address_literal("::1") == "[IPv6:::1]");
