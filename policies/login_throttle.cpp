@@ -53,6 +53,23 @@ void login_throttle::record_failure(const std::string& address, clock::time_poin
     failures.push_back(now);
 }
 
+bool login_throttle::first_rejection(const std::string& address, clock::time_point now) {
+    const std::lock_guard lock(mutex_);
+    if (reported_rejections_.size() >= sweep_threshold) {
+        std::erase_if(reported_rejections_,
+                      [&](const auto& entry) { return now - entry.second >= window_; });
+    }
+    const auto [entry, added] = reported_rejections_.try_emplace(address, now);
+    if (added) {
+        return true;
+    }
+    if (now - entry->second >= window_) {
+        entry->second = now;
+        return true;
+    }
+    return false;
+}
+
 void login_throttle::set_policy(std::size_t max_failures, std::chrono::seconds window) {
     const std::lock_guard lock(mutex_);
     max_failures_ = max_failures;

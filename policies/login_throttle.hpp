@@ -28,6 +28,11 @@ class login_throttle {
     // Counts one failed login from address.
     void record_failure(const std::string& address, clock::time_point now = clock::now());
 
+    // Returns true for the first login rejected from address within the window, and false
+    // for the next ones. Callers write one audit record per lockout rather than one per
+    // rejected attempt, which a client could repeat without limit.
+    bool first_rejection(const std::string& address, clock::time_point now = clock::now());
+
     // Applies new parameters to later calls. Failures already counted are kept and
     // judged against the new window.
     void set_policy(std::size_t max_failures, std::chrono::seconds window);
@@ -39,6 +44,8 @@ class login_throttle {
     std::chrono::seconds window_;
     std::mutex mutex_;
     std::map<std::string, std::deque<clock::time_point>> failures_;
+    // When each address last got true from first_rejection.
+    std::map<std::string, clock::time_point> reported_rejections_;
 };
 
 } // namespace skrynka::policies

@@ -75,11 +75,13 @@ http_response method_not_allowed(std::string_view allowed) {
     return response;
 }
 
-// A rejected token: detail "proto=admin reason=bad_credentials", with actor admin
-// because only the operator holds tokens.
-storage::audit_entry admin_login_failure(std::string_view remote) {
-    storage::audit_entry entry = storage::login_failure_entry(
-        storage::audit_protocol::admin, "", remote, storage::login_failure_reason::bad_credentials);
+// A rejected token: detail "proto=admin reason=bad_credentials" (or rate_limited), with
+// actor admin because only the operator has tokens.
+storage::audit_entry admin_login_failure(
+    std::string_view remote,
+    storage::login_failure_reason reason = storage::login_failure_reason::bad_credentials) {
+    storage::audit_entry entry =
+        storage::login_failure_entry(storage::audit_protocol::admin, "", remote, reason);
     entry.actor = storage::audit_actor::admin;
     return entry;
 }
@@ -126,6 +128,11 @@ struct admin_router::call {
     request_target target;
     // Set once a valid token was presented.
     std::optional<std::string> token_label;
+    // Whether the request carried a token at all, valid or not.
+    bool token_presented = false;
+    // Whether an admin.call record is written for the request. A /metrics scrape is
+    // not, because a scraper calling every few seconds would fill the audit log.
+    bool audited = true;
     // The account the call concerns, for its audit record.
     std::string subject;
 };
@@ -151,7 +158,7 @@ asio::awaitable<http_response> admin_router::handle(http_request& request,
     call current{request, info, tls, std::move(*target), std::nullopt, {}};
     try {
         http_response response = co_await dispatch(current);
-        if (current.token_label) {
+        if (current.token_label && current.audited) {
             co_await record_call(current, response);
         }
         co_return response;
@@ -192,6 +199,11 @@ asio::awaitable<http_response> admin_router::dispatch(call& current) {
         // audited as a rejected token.
         co_return make_response(http::status::no_content, "", "text/plain");
     }
+    // Like the mail protocols, a locked-out address is refused before its token is
+    // checked, so a guesser learns nothing from the reply.
+    if (!throttle_.allowed(current.info.remote_address)) {
+        co_return co_await reject_throttled(current);
+    }
     if (path.size() == 1 && path[0] == "login") {
         if (method != http::verb::post) {
             co_return method_not_allowed("POST");
@@ -223,6 +235,7 @@ asio::awaitable<http_response> admin_router::dispatch(call& current) {
         if (method != http::verb::get) {
             co_return method_not_allowed("GET");
         }
+        current.audited = false;
         co_return co_await metrics_text();
     }
     if (path.size() >= 2 && path[0] == "api" && path[1] == "accounts") {
@@ -278,6 +291,7 @@ asio::awaitable<std::optional<std::string>> admin_router::authenticate(call& cur
     std::optional<std::string_view> presented;
     const auto authorization = current.request.find(http::field::authorization);
     if (authorization != current.request.end()) {
+        current.token_presented = true;
         presented = bearer_token(authorization->value());
         if (!presented) {
             co_return std::nullopt;
@@ -289,20 +303,23 @@ asio::awaitable<std::optional<std::string>> admin_router::authenticate(call& cur
     if (!presented) {
         co_return std::nullopt;
     }
+    current.token_presented = true;
     const std::vector<storage::admin_token> tokens =
         co_await on_store([this] { return store_.tokens(); });
     co_return match_admin_token(tokens, *presented);
 }
 
 asio::awaitable<http_response> admin_router::reject_token(call& current) {
-    metrics::count(metrics::counter::logins_failed, metrics::protocol::admin);
-    spdlog::warn("session={} proto=admin remote={} event=token_rejected", current.info.session_id,
-                 current.info.remote_address);
-    // NOTE: every rejected request writes one durable audit record, so a client that
-    // floods the endpoint with bad tokens also grows the audit log. Connections per
-    // address are limited, but requests per connection are not.
-    const std::string remote = current.info.remote_address;
-    co_await on_store([this, &remote] { store_.record(admin_login_failure(remote)); });
+    // A request without any token (a browser's first visit) is no failed login: it gets
+    // the login page or a 401, and neither a record nor a count against its address.
+    if (current.token_presented) {
+        metrics::count(metrics::counter::logins_failed, metrics::protocol::admin);
+        spdlog::warn("session={} proto=admin remote={} event=token_rejected",
+                     current.info.session_id, current.info.remote_address);
+        const std::string remote = current.info.remote_address;
+        throttle_.record_failure(remote);
+        co_await on_store([this, &remote] { store_.record(admin_login_failure(remote)); });
+    }
 
     if (current.target.segments.empty()) {
         const auto lang = choose_language(find_parameter(current.target.query, "lang"),
@@ -316,6 +333,20 @@ asio::awaitable<http_response> admin_router::reject_token(call& current) {
                    "a valid admin token is required: send \"Authorization: Bearer TOKEN\"");
     response.set(http::field::www_authenticate, "Bearer realm=\"skrynka\"");
     co_return response;
+}
+
+asio::awaitable<http_response> admin_router::reject_throttled(call& current) {
+    metrics::count(metrics::counter::logins_failed, metrics::protocol::admin);
+    spdlog::warn("session={} proto=admin remote={} event=login_refused reason=rate_limited",
+                 current.info.session_id, current.info.remote_address);
+    const std::string remote = current.info.remote_address;
+    if (throttle_.first_rejection(remote)) {
+        co_await on_store([this, &remote] {
+            store_.record(admin_login_failure(remote, storage::login_failure_reason::rate_limited));
+        });
+    }
+    co_return json_error(http::status::too_many_requests, "rate_limited",
+                         "too many failed logins from this address; try again later");
 }
 
 asio::awaitable<http_response> admin_router::login(call& current) {
@@ -348,6 +379,7 @@ asio::awaitable<http_response> admin_router::login(call& current) {
         wipe(token);
         metrics::count(metrics::counter::logins_failed, metrics::protocol::admin);
         const std::string remote = current.info.remote_address;
+        throttle_.record_failure(remote);
         co_await on_store([this, &remote] { store_.record(admin_login_failure(remote)); });
         co_return html_response(http::status::unauthorized, render_login_page(lang, true));
     }

@@ -21,6 +21,7 @@
 // browser send it along with a request that changes something.
 #pragma once
 
+#include "policies/login_throttle.hpp"
 #include "src/admin/admin_store.hpp"
 #include "src/admin/http_responses.hpp"
 #include "src/net/listener.hpp"
@@ -37,10 +38,12 @@ using http_request = boost::beast::http::request<boost::beast::http::string_body
 
 class admin_router {
   public:
-    // store and every call on it run on store_executor, one at a time. store must outlive
-    // the router.
-    admin_router(admin_store& store, boost::asio::any_io_executor store_executor)
-        : store_(store), store_executor_(std::move(store_executor)) {}
+    // store and every call on it run on store_executor, one at a time. throttle counts
+    // rejected tokens per address together with the other protocols' failed logins. Both
+    // must outlive the router.
+    admin_router(admin_store& store, boost::asio::any_io_executor store_executor,
+                 policies::login_throttle& throttle)
+        : store_(store), store_executor_(std::move(store_executor)), throttle_(throttle) {}
 
     // Returns the response to request. tls tells whether the connection is encrypted, for
     // the Secure attribute of cookies. Never throws for a client error; a storage failure
@@ -56,6 +59,7 @@ class admin_router {
     boost::asio::awaitable<http_response> dispatch(call& current);
     boost::asio::awaitable<std::optional<std::string>> authenticate(call& current);
     boost::asio::awaitable<http_response> reject_token(call& current);
+    boost::asio::awaitable<http_response> reject_throttled(call& current);
     boost::asio::awaitable<http_response> login(call& current);
     boost::asio::awaitable<http_response> review_page(call& current);
     boost::asio::awaitable<http_response> metrics_text();
@@ -69,6 +73,7 @@ class admin_router {
 
     admin_store& store_;
     boost::asio::any_io_executor store_executor_;
+    policies::login_throttle& throttle_;
 };
 
 } // namespace skrynka::app::admin

@@ -16,8 +16,9 @@ namespace {
 
 // Objects that live as long as the server context.
 struct admin_runtime {
-    admin_runtime(admin_store& store, boost::asio::any_io_executor store_executor)
-        : router(store, std::move(store_executor)) {}
+    admin_runtime(admin_store& store, boost::asio::any_io_executor store_executor,
+                  policies::login_throttle& throttle)
+        : router(store, std::move(store_executor), throttle) {}
 
     admin_router router;
     // SIGHUP replaces them, and each session keeps the snapshot it was accepted with.
@@ -74,7 +75,8 @@ void start_admin_service(server::server_context& context, admin_store& store,
         throw std::runtime_error("admin.listen_tls needs tls.certificate and tls.private_key");
     }
 
-    auto runtime = std::make_shared<admin_runtime>(store, std::move(store_executor));
+    auto runtime = std::make_shared<admin_runtime>(store, std::move(store_executor),
+                                                   context.login_throttle());
     session_service plain;
     plain.router = &runtime->router;
     plain.limits = limits_from(*context.limits());

@@ -35,8 +35,11 @@ class directory_login : public imap::login_service {
             spdlog::warn("proto=imap remote={} event=login_refused reason=rate_limited user={}",
                          remote, logging::log_value(name));
             metrics::count(metrics::counter::logins_failed, metrics::protocol::imap);
-            try_record(storage::login_failure_entry(storage::audit_protocol::imap, name, remote,
-                                                    storage::login_failure_reason::rate_limited));
+            if (context_.login_throttle().first_rejection(remote)) {
+                try_record(storage::login_failure_entry(
+                    storage::audit_protocol::imap, name, remote,
+                    storage::login_failure_reason::rate_limited));
+            }
             return nullptr;
         }
 

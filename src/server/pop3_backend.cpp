@@ -161,10 +161,13 @@ class pop3_accounts : public pop3::authenticator {
         if (!context_.throttle->allowed(info_.remote_address)) {
             log_warn(fmt::format("event=login_refused reason=rate_limited user={}", user));
             metrics::count(metrics::counter::logins_failed, metrics::protocol::pop3);
-            co_await record_audit(context_, info_,
-                                  storage::login_failure_entry(
-                                      storage::audit_protocol::pop3, name, info_.remote_address,
-                                      storage::login_failure_reason::rate_limited));
+            const bool first = context_.throttle->first_rejection(info_.remote_address);
+            if (first) {
+                co_await record_audit(context_, info_,
+                                      storage::login_failure_entry(
+                                          storage::audit_protocol::pop3, name, info_.remote_address,
+                                          storage::login_failure_reason::rate_limited));
+            }
             result.status = pop3::login_status::rate_limited;
             co_return result;
         }

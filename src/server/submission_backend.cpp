@@ -205,8 +205,11 @@ submission_backend::authenticate(const net::connection_info& info, const std::st
     if (!context_.login_throttle().allowed(remote_address)) {
         spdlog::warn("event=login_refused proto=submission remote={} reason=rate_limited user={}",
                      remote_address, user);
-        co_await record_login_failure(remote_address, login_name,
-                                      storage::login_failure_reason::rate_limited);
+        const bool first = context_.login_throttle().first_rejection(remote_address);
+        if (first) {
+            co_await record_login_failure(remote_address, login_name,
+                                          storage::login_failure_reason::rate_limited);
+        }
         co_return smtp::failed_auth(smtp::auth_status::rate_limited);
     }
 

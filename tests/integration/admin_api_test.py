@@ -26,6 +26,11 @@ def audit_records(server, query):
     return server.json("GET", "/api/audit?" + query, 200)["records"]
 
 
+def admin_login_failures(server):
+    failures = audit_records(server, "event=login.failure")
+    return [record for record in failures if "proto=admin" in record["detail"]]
+
+
 @test
 def health_needs_no_token(folder):
     with AdminServer(folder) as server:
@@ -47,6 +52,9 @@ def missing_or_wrong_token_gets_401(folder):
             reply = server.json("GET", path, 401, token=False)
             check_equal(reply["error"]["code"], "unauthorized", f"{path} error code")
             check(reply["error"]["message"], f"{path} has a message")
+        # A request without a token is no failed login, so it is not audited.
+        check_equal(admin_login_failures(server), [], "failures audited without a token")
+
         server.json("GET", "/api/accounts", 401, token="skt_" + "0" * 64)
         server.json("GET", "/api/accounts", 401, token=server.token[:-1])
         server.json("GET", "/api/accounts", 401, token=server.token + "0")
@@ -59,12 +67,35 @@ def missing_or_wrong_token_gets_401(folder):
         server.json("GET", "/api/accounts", 401, token=False,
                     headers={"Cookie": f"skrynka_admin_token={server.token}"})
 
-        failures = audit_records(server, "event=login.failure")
-        admin_failures = [r for r in failures if "proto=admin" in r["detail"]]
-        check(len(admin_failures) >= 10, f"each 401 is audited: {failures!r}")
+        admin_failures = admin_login_failures(server)
+        check_equal(len(admin_failures), 4, f"each rejected token is audited: {admin_failures!r}")
         check_equal(admin_failures[0]["remote"], HOST, "remote of a 401")
         check_equal(admin_failures[0]["actor"], "admin", "actor of a 401")
-        check(all(server.token not in r["detail"] for r in failures), "no token in the log")
+        check(all(server.token not in r["detail"] for r in admin_failures), "no token in the log")
+
+
+@test
+def rejected_tokens_lock_out_the_address(folder):
+    with AdminServer(folder, extra=("-o", "limits.login_failures_max=2")) as server:
+        for attempt in range(2):
+            server.json("GET", "/api/accounts", 401, token=f"skt_wrong{attempt}")
+        # Locked out: even the right token is refused, before it is checked.
+        for attempt in range(3):
+            reply = server.json("GET", "/api/accounts", 429)
+            check_equal(reply["error"]["code"], "rate_limited", "error code when locked out")
+        form = urllib.parse.urlencode({"token": server.token})
+        status, _, _ = server.request(
+            "POST", "/login", body=form, token=False,
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        check_equal(status, 429, "page login when locked out")
+        check_equal(server.json("GET", "/api/health", 200, token=False)["status"], "ok", "health")
+
+        # The two rejected tokens and the first refusal; the other refusals only in the log.
+        records = run_ok("-c", server.config, "audit", "show", "--json", "--event",
+                         "login.failure").stdout.splitlines()
+        details = [json.loads(line)["detail"] for line in records]
+        check_equal(details, ["proto=admin reason=bad_credentials"] * 2 +
+                    ["proto=admin reason=rate_limited"], "audited failures")
 
 
 @test
@@ -181,6 +212,8 @@ def every_admin_call_is_audited(folder):
     with AdminServer(folder) as server:
         server.json("GET", "/api/accounts", 200)
         server.json("GET", "/api/audit/verify", 200)
+        # A scrape is not audited: a scraper every few seconds would fill the log.
+        check_equal(server.request("GET", "/metrics")[0], 200, "metrics status")
         server.json("GET", "/api/nothing", 404)
         # The first admin.call is `admin token create` from the command line.
         calls = [c for c in audit_records(server, "event=admin.call") if "path=" in c["detail"]]

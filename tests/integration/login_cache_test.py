@@ -164,7 +164,15 @@ def imap_failures_lock_out_pop3(folder):
     with instance(folder, extra=("-o", "limits.login_failures_max=3")) as server:
         for attempt in range(3):
             check(not server.imap_login(f"wrong-{attempt}"), "a wrong IMAP password logged in")
-        check(not server.pop3_login(PASSWORD), "POP3 let the address in after IMAP failures")
+        for attempt in range(3):
+            check(not server.pop3_login(PASSWORD), "POP3 let the address in after IMAP failures")
+        check(not server.imap_login(PASSWORD), "IMAP let the address in after its failures")
+
+        # One refusal per lockout is audited; a client could repeat the others forever.
+        failures = run_ok(*server.args, "audit", "show", "--json", "--event",
+                          "login.failure").stdout
+        limited = [line for line in failures.splitlines() if "rate_limited" in line]
+        check(len(limited) == 1, f"expected one rate_limited record, got {limited}")
 
 
 if __name__ == "__main__":

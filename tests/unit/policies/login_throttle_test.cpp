@@ -64,3 +64,15 @@ TEST_CASE("login throttle applies a new policy") {
     throttle.record_failure("192.0.2.2", start + seconds(2));
     CHECK_FALSE(throttle.allowed("192.0.2.2", start + seconds(3)));
 }
+
+TEST_CASE("login throttle reports one rejection per window") {
+    login_throttle throttle(1, seconds(60));
+    const auto start = login_throttle::clock::time_point{} + seconds(1000);
+
+    CHECK(throttle.first_rejection("192.0.2.1", start));
+    CHECK_FALSE(throttle.first_rejection("192.0.2.1", start + seconds(1)));
+    CHECK_FALSE(throttle.first_rejection("192.0.2.1", start + seconds(59)));
+    CHECK(throttle.first_rejection("192.0.2.2", start + seconds(59)));
+    CHECK(throttle.first_rejection("192.0.2.1", start + seconds(60)));
+    CHECK_FALSE(throttle.first_rejection("192.0.2.1", start + seconds(61)));
+}
