@@ -13,7 +13,7 @@ struct event_name {
 };
 
 // The names are part of the chain: changing one breaks verification of old records.
-constexpr std::array<event_name, 20> event_names{{
+constexpr std::array<event_name, 21> event_names{{
     {audit_event::server_start, "server.start"},
     {audit_event::server_stop, "server.stop"},
     {audit_event::config_load, "config.load"},
@@ -34,6 +34,7 @@ constexpr std::array<event_name, 20> event_names{{
     {audit_event::admin_call, "admin.call"},
     {audit_event::audit_verify, "audit.verify"},
     {audit_event::audit_prune, "audit.prune"},
+    {audit_event::backup_create, "backup.create"},
 }};
 
 constexpr std::array<audit_event, event_names.size()> events_in_order = [] {

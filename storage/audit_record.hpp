@@ -81,6 +81,7 @@ enum class audit_event {
     admin_call, // detail: method=... path=...
     audit_verify,
     audit_prune,
+    backup_create, // detail: databases=N output=FOLDER
 };
 
 // Returns the stored name of an event, for example "login.failure".

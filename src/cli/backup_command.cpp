@@ -1,6 +1,7 @@
 #include "src/cli/backup_command.hpp"
 
 #include "crypto/encoding.hpp"
+#include "src/cli/audit_trail.hpp"
 #include "src/cli/backup_manifest.hpp"
 #include "src/cli/cli_error.hpp"
 #include "src/cli/instance.hpp"
@@ -86,6 +87,10 @@ int run_backup(const global_options& globals, const fs::path& output) {
     const crypto::signature signature = crypto::sign(audit_key.secret_key, as_bytes(text));
     write_new_file(output / manifest_name, as_bytes(text), 0600);
     write_new_file(output / signature_name, as_bytes(crypto::hex_encode(signature) + "\n"), 0600);
+    // Recorded after the copy, so the backup never contains its own record.
+    record_admin_action(opened, storage::audit_event::backup_create, "",
+                        fmt::format("databases={} output={}", manifest.files.size(),
+                                    fs::absolute(output).lexically_normal().string()));
 
     std::cout << fmt::format("backed up {} database(s) to {}\naudit key {}\n",
                              manifest.files.size(), output.string(),

@@ -144,6 +144,14 @@ def backup_under_load_restores_every_message(folder):
     # The restored audit log still verifies: the copy is a consistent snapshot.
     run_ok("-c", config, "-o", f"server.state_dir={restored}", "audit", "verify")
 
+    # The source's log records the backup. The backup was taken before that record, so it
+    # does not contain it.
+    recorded = run_ok("-c", config, "audit", "show", "--event", "backup.create").stdout
+    check_in(f"output={backup}", recorded, "backup.create record")
+    restored_log = run_ok("-c", config, "-o", f"server.state_dir={restored}", "audit", "show",
+                          "--event", "backup.create").stdout
+    check("backup.create" not in restored_log, f"the backup contains its own record: {restored_log}")
+
 
 def backed_up_instance(folder):
     config = new_instance(folder)

@@ -73,7 +73,7 @@ TEST_CASE("audit event names round-trip and are unique", "[storage][audit]") {
         REQUIRE(parse_audit_event(name) == event);
         REQUIRE(names.insert(name).second);
     }
-    REQUIRE(names.size() == 20);
+    REQUIRE(names.size() == 21);
     REQUIRE_FALSE(parse_audit_event("login"));
     REQUIRE(parse_audit_actor("admin") == audit_actor::admin);
     REQUIRE_FALSE(parse_audit_actor("root"));
