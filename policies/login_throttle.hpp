@@ -1,6 +1,6 @@
 // Failed-login counting per remote address, shared by every protocol that takes a
-// password (POP3 now, IMAP and submission when they log in through the same object), so
-// a password guesser cannot spread its attempts over protocols.
+// password or token (IMAP, POP3, submission and the admin endpoint), so a password
+// guesser cannot spread its attempts over protocols.
 #pragma once
 
 #include <chrono>
