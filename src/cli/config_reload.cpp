@@ -111,8 +111,8 @@ reload_result reload_config(const global_options& globals, server::server_contex
     try {
         loaded = config::load_config(context.settings().file, globals.overrides);
     } catch (const config::config_error& error) {
-        // Each problem names the file, line and key, never a secret: the config holds
-        // paths to key files, not keys.
+        // Each problem names the file, line and key, never a secret, because the config
+        // contains paths to key files, not keys.
         for (const std::string& problem : error.problems()) {
             spdlog::error(
                 "event=config_reload_failed file={} result=previous_settings_kept error={}",

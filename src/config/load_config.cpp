@@ -242,6 +242,19 @@ std::string where_in_file(const std::string& display_name, const toml::source_re
     return fmt::format("{}:{}", display_name, source.begin.line);
 }
 
+// Converts a file value to its key's kind and keeps it, or reports the wrong type.
+void collect_file_value(const config_key& key, const toml::node& node, value_origin origin,
+                        pending_values& values, problem_list& problems) {
+    std::string reason;
+    auto value = convert_node(node, key.kind, reason);
+    if (!value) {
+        report(problems, config_errc::wrong_type, origin.where, key.full_name(), reason);
+        problems.reject_key(key.full_name());
+        return;
+    }
+    values.insert_or_assign(key.full_name(), pending_value{std::move(*value), std::move(origin)});
+}
+
 constexpr std::string_view mx_override_prefix = "delivery.mx_override.";
 
 // [delivery.mx_override] is a table whose keys are domains, so it has no fixed schema
@@ -253,15 +266,7 @@ void collect_delivery_values(const toml::table& section, const std::string& disp
         const std::string name(name_key.str());
         const std::string where = where_in_file(display_name, name_key.source());
         if (const config_key* key = find_config_key("delivery", name)) {
-            std::string reason;
-            auto value = convert_node(node, key->kind, reason);
-            if (!value) {
-                report(problems, config_errc::wrong_type, where, key->full_name(), reason);
-                problems.reject_key(key->full_name());
-                continue;
-            }
-            values.insert_or_assign(key->full_name(),
-                                    pending_value{std::move(*value), {where, base_dir, false}});
+            collect_file_value(*key, node, {where, base_dir, false}, values, problems);
             continue;
         }
         const toml::table* overrides = node.as_table();
@@ -342,16 +347,7 @@ void collect_file_values(const toml::table& document, const std::string& display
                        "unknown key");
                 continue;
             }
-
-            std::string reason;
-            auto value = convert_node(node, key->kind, reason);
-            if (!value) {
-                report(problems, config_errc::wrong_type, where, key->full_name(), reason);
-                problems.reject_key(key->full_name());
-                continue;
-            }
-            values.insert_or_assign(key->full_name(),
-                                    pending_value{std::move(*value), {where, base_dir, false}});
+            collect_file_value(*key, node, {where, base_dir, false}, values, problems);
         }
     }
 }

@@ -452,11 +452,11 @@ TEST_CASE("config reads submission received_client", "[config][load]") {
     folder.write("skrynka.toml", minimal);
 
     const settings defaults = load_config("skrynka.toml", {});
-    const settings shown = load_config("skrynka.toml", {"submission.received_client=show"});
+    const settings showing = load_config("skrynka.toml", {"submission.received_client=show"});
     load_failure failure = failure_of("skrynka.toml", {"submission.received_client=maybe"});
 
     REQUIRE_FALSE(defaults.submission.received_names_client);
-    REQUIRE(shown.submission.received_names_client);
+    REQUIRE(showing.submission.received_names_client);
     REQUIRE(failure.message ==
             "-o submission.received_client=maybe: 'maybe' is invalid: expected \"hide\" or \"show\"");
 }
